@@ -1,0 +1,293 @@
+"""The tag query language: parsing, syntax errors, and what Library.search finds in a real index."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from organizer.errors import QuerySyntaxError
+from organizer.library import Library, open_database
+from organizer.library.query import And, Node, Not, Or, Term, compile_query, parse_query
+from organizer.library.store import PhotoRecord, TagDefinition
+
+# -- parsing ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("dog", Term("dog")),
+        ("  dog  ", Term("dog")),
+        ("beach sunset", And((Term("beach"), Term("sunset")))),
+        ("beach AND sunset", And((Term("beach"), Term("sunset")))),
+        ("beach and sunset", And((Term("beach"), Term("sunset")))),
+        ("beach Or sunset", Or((Term("beach"), Term("sunset")))),
+        ("a OR b c", Or((Term("a"), And((Term("b"), Term("c")))))),
+        ("a b OR c", Or((And((Term("a"), Term("b"))), Term("c")))),
+        ("a OR b AND c", Or((Term("a"), And((Term("b"), Term("c")))))),
+        ("NOT a AND b", And((Not(Term("a")), Term("b")))),
+        ("NOT a OR b", Or((Not(Term("a")), Term("b")))),
+        ("not cat", Not(Term("cat"))),
+        ("NOT NOT cat", Not(Not(Term("cat")))),
+        ("a NOT b", And((Term("a"), Not(Term("b"))))),
+        ("(a OR b) c", And((Or((Term("a"), Term("b"))), Term("c")))),
+        ("(a OR b)(c)", And((Or((Term("a"), Term("b"))), Term("c")))),
+        ("NOT (a OR b)", Not(Or((Term("a"), Term("b"))))),
+        ("((a))", Term("a")),
+        ("a OR b OR c", Or((Term("a"), Term("b"), Term("c")))),
+        ("a AND b c", And((Term("a"), Term("b"), Term("c")))),
+        ('"hot dog"', Term("hot dog")),
+        ('"hot   dog" bun', And((Term("hot dog"), Term("bun")))),
+        ('"and" OR "NOT"', Or((Term("and"), Term("NOT")))),
+        ('"a"b', And((Term("a"), Term("b")))),
+        ("中文 OR 猫", Or((Term("中文"), Term("猫")))),
+        ("café über", And((Term("café"), Term("über")))),
+        ("it's x-ray_2", And((Term("it's"), Term("x-ray_2")))),
+        ("android oracle notebook", And((Term("android"), Term("oracle"), Term("notebook")))),
+    ],
+)
+def test_parse(text: str, expected: Node) -> None:
+    assert parse_query(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "position"),
+    [
+        ("", "empty query", 0),
+        ("   ", "empty query", 0),
+        ("(dog", "unmatched '('", 0),
+        ("cat (dog OR (beach)", "unmatched '('", 4),
+        ("dog)", "unmatched ')'", 3),
+        (")", "unmatched ')'", 0),
+        ("(a))", "unmatched ')'", 3),
+        ('dog "hot', "unterminated quote", 4),
+        ('""', "empty tag name in quotes", 0),
+        ("dog AND", "AND needs a tag after it", 4),
+        ("dog or", "OR needs a tag after it", 4),
+        ("NOT", "NOT needs a tag after it", 0),
+        ("dog NOT", "NOT needs a tag after it", 4),
+        ("AND dog", "AND needs a tag before it", 0),
+        ("OR dog", "OR needs a tag before it", 0),
+        ("dog (OR cat)", "OR needs a tag before it", 5),
+        ("dog OR OR cat", "OR needs a tag after it", 4),
+        ("NOT AND cat", "NOT needs a tag after it", 0),
+        ("(dog AND) cat", "AND needs a tag after it", 5),
+        ("()", "empty parentheses", 0),
+        ("dog ( )", "empty parentheses", 4),
+    ],
+)
+def test_syntax_errors(text: str, message: str, position: int) -> None:
+    with pytest.raises(QuerySyntaxError) as caught:
+        parse_query(text)
+    assert caught.value.position == position
+    assert str(caught.value) == f"{message} at position {position + 1}"
+    assert "\n" not in str(caught.value)
+
+
+def test_position_counts_characters_not_bytes() -> None:
+    with pytest.raises(QuerySyntaxError) as caught:
+        parse_query("中文 AND")
+    assert caught.value.position == 3
+
+
+# -- searching a real index -------------------------------------------------------------------
+
+TAGS = [
+    TagDefinition("animal"),
+    TagDefinition("dog", parent="animal", aliases=("doggo", "dogs")),
+    TagDefinition("puppy", parent="dog"),
+    TagDefinition("cat", parent="animal", aliases=("kitty",)),
+    TagDefinition("beach"),
+    TagDefinition("sunset"),
+    TagDefinition("indoor"),
+    TagDefinition("hot dog"),
+    TagDefinition("花", display_en="flower"),
+]
+
+# photo number -> model tags; then user corrections below.
+MODEL_TAGS: dict[int, list[str]] = {
+    1: ["dog", "beach"],
+    2: ["cat", "indoor"],
+    3: ["puppy", "sunset"],
+    4: ["beach", "sunset"],
+    5: ["hot dog"],
+    6: ["花", "cat"],
+    7: [],
+    8: ["dog", "beach"],
+    9: [],
+}
+REJECTED = {6: "cat", 8: "dog"}  # the user said no: these must never match
+USER_ADDED = {7: "grandma"}
+ALL = list(MODEL_TAGS)
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[tuple[Library, dict[int, int]]]:
+    """A real library file; yields it and a map from photo number to photo id."""
+    lib = Library(open_database(tmp_path / "lib"), tmp_path / "lib")
+    tag_ids = lib.sync_tag_definitions(TAGS)
+    folder = lib.add_folder(tmp_path)
+    ids: dict[int, int] = {}
+    with lib.transaction() as db:
+        for number, names in MODEL_TAGS.items():
+            record = PhotoRecord(str(tmp_path / f"p{number}.jpg"), folder, 1000, 1)
+            ids[number] = lib.insert_photo(db, record)
+            scores = [(tag_ids[name.lower()], 0.9) for name in names]
+            lib.apply_model_tags(db, ids[number], scores, "v1", None)
+    for number, name in REJECTED.items():
+        lib.set_user_tag([ids[number]], name, "rejected")
+    for number, name in USER_ADDED.items():
+        lib.set_user_tag([ids[number]], name, "confirmed")
+    yield lib, ids
+    lib.close()
+
+
+def _others(*numbers: int) -> list[int]:
+    return [n for n in ALL if n not in numbers]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("beach", [1, 4, 8]),
+        ("BEACH", [1, 4, 8]),
+        ("cat", [2]),  # photo 6's cat was rejected
+        ("dog", [1, 3]),  # puppy is a dog; photo 8's dog was rejected
+        ("doggo", [1, 3]),  # alias
+        ("Kitty", [2]),  # alias, any case
+        ("animal", [1, 2, 3]),  # grandparent finds grandchildren
+        ("puppy", [3]),  # a child does not find its parent
+        ("grandma", [7]),  # a tag the user added
+        ('"hot dog"', [5]),
+        ("hot dog", []),  # two terms; "hot" is unknown
+        ("花", [6]),
+        ("beach sunset", [4]),
+        ("beach AND dog", [1]),
+        ("animal beach", [1]),
+        ("animal AND dog", [1, 3]),  # overlapping terms
+        ("beach OR sunset", [1, 3, 4, 8]),
+        ("cat OR 花 OR grandma", [2, 6, 7]),
+        ("NOT animal", _others(1, 2, 3)),
+        ("NOT cat", _others(2)),  # includes photo 6 (rejected cat) and untagged photos
+        ("NOT NOT dog", [1, 3]),
+        ("(dog OR cat) AND NOT indoor", [1, 3]),
+        ("animal NOT dog", [2]),
+        ("NOT (beach OR animal)", [5, 6, 7, 9]),
+        ("NOT beach NOT animal", [5, 6, 7, 9]),
+        ("beach AND NOT sunset OR cat", [1, 2, 8]),
+        ("beach AND NOT (sunset OR cat)", [1, 8]),
+        ("dog OR NOT beach", _others(4, 8)),
+        ("NOT dog OR NOT beach", _others(1)),
+        ("unknown", []),
+        ("NOT unknown", ALL),
+        ("beach OR unknown", [1, 4, 8]),
+        ("beach AND unknown", []),
+        ("beach AND NOT unknown", [1, 4, 8]),
+        ("NOT (unknown OR NOT beach)", [1, 4, 8]),
+        ("unknown OR NOT unknown", ALL),
+    ],
+)
+def test_search(library: tuple[Library, dict[int, int]], query: str, expected: list[int]) -> None:
+    lib, ids = library
+    assert lib.search(query) == [ids[n] for n in expected]
+
+
+def test_search_limit(library: tuple[Library, dict[int, int]]) -> None:
+    lib, ids = library
+    assert lib.search("beach OR sunset", limit=2) == [ids[1], ids[3]]
+    assert lib.search("NOT animal", limit=1) == [ids[4]]
+
+
+def test_search_syntax_error_reaches_caller(library: tuple[Library, dict[int, int]]) -> None:
+    lib, _ = library
+    with pytest.raises(QuerySyntaxError, match="unmatched"):
+        lib.search("(beach")
+
+
+def test_rejecting_then_confirming_again_matches_again(
+    library: tuple[Library, dict[int, int]],
+) -> None:
+    lib, ids = library
+    lib.set_user_tag([ids[6]], "cat", "confirmed")
+    assert lib.search("cat") == [ids[2], ids[6]]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["beach", "animal", "beach sunset", "beach OR dog", "(dog OR cat) AND NOT indoor", "NOT cat"],
+)
+def test_queries_use_the_visible_rows_index(
+    library: tuple[Library, dict[int, int]], query: str
+) -> None:
+    lib, _ = library
+    sql, params = compile_query(parse_query(query), lib.tag_with_descendants)
+    plan = " | ".join(row[3] for row in lib.connection.execute("EXPLAIN QUERY PLAN " + sql, params))
+    assert "photo_tags_visible" in plan, plan
+    assert "SCAN photo_tags" not in plan.replace("USING COVERING INDEX", ""), plan
+
+
+# -- random queries against a Python model of the same data ------------------------------------
+
+RANDOM_TAGS = [f"t{i}" for i in range(10)]
+RANDOM_PARENTS = {"t1": "t0", "t2": "t0", "t3": "t1", "t5": "t4"}
+
+
+def _random_query(rng: random.Random, depth: int = 0) -> str:
+    roll = rng.random()
+    if depth >= 3 or roll < 0.35:
+        return rng.choice([*RANDOM_TAGS, "nosuchtag"])
+    if roll < 0.5:
+        return "NOT " + _random_query(rng, depth + 1)
+    operator = rng.choice([" AND ", " OR ", " "])
+    parts = [_random_query(rng, depth + 1) for _ in range(rng.randint(2, 3))]
+    return "(" + operator.join(parts) + ")"
+
+
+def _model_matches(query: Node, visible: set[str]) -> bool:
+    """The query's meaning, written independently of the SQL: hierarchy, then boolean logic."""
+    if isinstance(query, Term):
+        return any(_descends_from(tag, query.name) for tag in visible)
+    if isinstance(query, Not):
+        return not _model_matches(query.child, visible)
+    if isinstance(query, And):
+        return all(_model_matches(child, visible) for child in query.children)
+    return any(_model_matches(child, visible) for child in query.children)
+
+
+def _descends_from(tag: str | None, ancestor: str) -> bool:
+    while tag is not None:
+        if tag == ancestor:
+            return True
+        tag = RANDOM_PARENTS.get(tag)
+    return False
+
+
+def test_random_queries_match_a_python_model(tmp_path: Path) -> None:
+    rng = random.Random(1234)
+    lib = Library(open_database(tmp_path), tmp_path)
+    definitions = [TagDefinition(name, parent=RANDOM_PARENTS.get(name)) for name in RANDOM_TAGS]
+    tag_ids = lib.sync_tag_definitions(definitions)
+    folder = lib.add_folder(tmp_path)
+    visible: dict[int, set[str]] = {}
+    rejected: list[tuple[int, str]] = []
+    with lib.transaction() as db:
+        for number in range(150):
+            photo_id = lib.insert_photo(db, PhotoRecord(f"/p/{number}.jpg", folder, 1, 1))
+            names = rng.sample(RANDOM_TAGS, rng.randint(0, 4))
+            lib.apply_model_tags(db, photo_id, [(tag_ids[n], 0.5) for n in names], "v1", None)
+            visible[photo_id] = set(names)
+            for name in names:
+                if rng.random() < 0.2:
+                    rejected.append((photo_id, name))
+    for photo_id, name in rejected:
+        lib.set_user_tag([photo_id], name, "rejected")
+        visible[photo_id].discard(name)
+    for _ in range(300):
+        text = _random_query(rng)
+        tree = parse_query(text)
+        expected = [pid for pid in sorted(visible) if _model_matches(tree, visible[pid])]
+        assert lib.search(text) == expected, text
+    lib.close()
