@@ -1,0 +1,1 @@
+"""The model bundles shipped with Organizer (installed as ``organizer.bundled_models``)."""

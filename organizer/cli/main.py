@@ -1,0 +1,218 @@
+"""Argument parsing and the commands. Each command is a small function over an ``App``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from organizer.app import App, open_app
+from organizer.cli.progress import TerminalProgress
+from organizer.errors import OrganizerError
+from organizer.ingest.pipeline import ScanReport
+
+log = logging.getLogger("organizer")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.ERROR,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    command: Callable[[App, argparse.Namespace], int] = args.run
+    try:
+        app = open_app(args.library)
+        try:
+            return command(app, args)
+        finally:
+            app.close()
+    except OrganizerError as error:
+        print(f"organizer: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("organizer: cancelled", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="organizer", description="Tag, search and organise your photos."
+    )
+    parser.add_argument(
+        "--library", type=Path, help="library folder (index, thumbnails, models)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every skipped file")
+    parser.set_defaults(run=run_gui)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    gui = commands.add_parser("gui", help="open the desktop app")
+    gui.set_defaults(run=run_gui)
+
+    add = commands.add_parser("add", help="add folders to the library, index and tag them")
+    add.add_argument("folders", nargs="+", type=Path, metavar="DIR")
+    add.set_defaults(run=run_add)
+
+    scan = commands.add_parser("scan", help="reconcile the index with disk and tag new photos")
+    scan.add_argument("folders", nargs="*", type=Path, metavar="DIR")
+    scan.set_defaults(run=run_scan)
+
+    retag = commands.add_parser("retag", help="run the active model again on photos under PATH")
+    retag.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    retag.set_defaults(run=run_retag)
+
+    search = commands.add_parser("search", help="print paths of photos matching a tag query")
+    search.add_argument("query", metavar="QUERY")
+    search.add_argument("--limit", type=int, help="print at most this many paths")
+    search.add_argument("--json", action="store_true", help="machine-readable output")
+    search.set_defaults(run=run_search)
+
+    show = commands.add_parser("show", help="a photo's tags with source, score and state")
+    show.add_argument("file", type=Path, metavar="FILE")
+    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show.set_defaults(run=run_show)
+
+    tag = commands.add_parser("tag", help="correct tags: --add confirms, --remove rejects")
+    tag.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    tag.add_argument("--add", action="append", default=[], metavar="TAG")
+    tag.add_argument("--remove", action="append", default=[], metavar="TAG")
+    tag.set_defaults(run=run_tag)
+    return parser
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def run_gui(app: App, args: argparse.Namespace) -> int:
+    raise OrganizerError("the desktop app is not part of this build yet; see 'organizer --help'")
+
+
+def run_add(app: App, args: argparse.Namespace) -> int:
+    folders = [_existing_folder(path) for path in args.folders]
+    return _run_job(lambda progress, cancel: app.pipeline().add_folders(folders, progress, cancel))
+
+
+def run_scan(app: App, args: argparse.Namespace) -> int:
+    folders = [_existing_folder(path) for path in args.folders]
+    for folder in folders:
+        if app.library.folder_for(folder) is None:
+            raise OrganizerError(f"{folder} is not in the library; add it with 'organizer add'")
+    if not folders and not app.library.folders():
+        raise OrganizerError("the library has no folders yet; add one with 'organizer add DIR'")
+    return _run_job(lambda progress, cancel: app.pipeline().scan(folders, progress, cancel))
+
+
+def run_retag(app: App, args: argparse.Namespace) -> int:
+    paths = [path.resolve() for path in args.paths]
+    for path in paths:
+        if not path.exists():
+            raise OrganizerError(f"{path} does not exist")
+        if app.library.folder_for(path) is None:
+            raise OrganizerError(f"{path} is not in the library; add it with 'organizer add'")
+    return _run_job(lambda progress, cancel: app.pipeline().retag(paths, progress, cancel))
+
+
+def run_search(app: App, args: argparse.Namespace) -> int:
+    ids = app.library.search(args.query, limit=args.limit)
+    paths = app.library.photo_paths(ids)
+    if args.json:
+        print(json.dumps({"query": args.query, "count": len(paths), "paths": paths}))
+    else:
+        for path in paths:
+            print(path)
+    return 0
+
+
+def run_show(app: App, args: argparse.Namespace) -> int:
+    photo = app.library.photo_by_path(args.file)
+    if photo is None:
+        raise OrganizerError(f"{args.file} is not in the library")
+    tags = app.library.photo_tags(photo.id)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "path": photo.path,
+                    "model": photo.tagged_model,
+                    "tags": [
+                        {
+                            "tag": t.tag,
+                            "parent": t.parent,
+                            "source": t.source,
+                            "score": None if t.score is None else round(t.score, 4),
+                            "state": t.state,
+                            "model_version": t.model_version,
+                        }
+                        for t in tags
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    print(photo.path)
+    if not tags:
+        print("  (no tags)")
+    for t in tags:
+        score = "-" if t.score is None else f"{t.score:.2f}"
+        print(f"  {t.tag:<20} {t.source:<6} {score:>5}  {t.state}")
+    return 0
+
+
+def run_tag(app: App, args: argparse.Namespace) -> int:
+    if not args.add and not args.remove:
+        raise OrganizerError("say what to change with --add TAG and/or --remove TAG")
+    photo_ids = []
+    for file in args.files:
+        photo = app.library.photo_by_path(file)
+        if photo is None:
+            raise OrganizerError(f"{file} is not in the library")
+        photo_ids.append(photo.id)
+    for name in args.add:
+        app.library.set_user_tag(photo_ids, _tag_name(name), "confirmed")
+    for name in args.remove:
+        app.library.set_user_tag(photo_ids, _tag_name(name), "rejected")
+    print(
+        f"{len(photo_ids)} photo(s): confirmed {', '.join(args.add) or 'nothing'}; "
+        f"rejected {', '.join(args.remove) or 'nothing'}"
+    )
+    return 0
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _existing_folder(path: Path) -> Path:
+    if not path.exists():
+        raise OrganizerError(f"{path} does not exist")
+    if not path.is_dir():
+        raise OrganizerError(f"{path} is not a folder")
+    return path.resolve()
+
+
+def _tag_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise OrganizerError("a tag name cannot be empty")
+    return cleaned
+
+
+def _run_job(job: Callable[[TerminalProgress, threading.Event], ScanReport]) -> int:
+    """Run a long job with a progress bar; Ctrl-C stops it after the current batch."""
+    progress = TerminalProgress()
+    cancel = threading.Event()
+    try:
+        report = job(progress, cancel)
+    finally:
+        progress.close()
+    for path, reason in report.failed:
+        print(f"skipped {path}: {reason}", file=sys.stderr)
+    for line in report.skipped:
+        log.info("skipped %s", line)
+    print(report.summary())
+    return 0

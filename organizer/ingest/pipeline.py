@@ -1,0 +1,305 @@
+"""From folders on disk to tagged rows in the index.
+
+The work is two stages, each committed in batches so an interrupted run resumes where it
+stopped without redoing finished work:
+
+1. ``reconcile``: walk the folders and compare with the index by (size, mtime), then by content
+   hash: new files get a row, changed files are marked for tagging, moved files keep their tags,
+   files gone from disk lose their row. Cheap: no decoding.
+2. ``tag_pending``: every row not yet tagged by the active model is decoded, tagged and stored
+   (scores, embedding, image facts, keywords found in the file).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from organizer.ingest.files import FileStat, content_hash, walk_photos
+from organizer.library.store import KnownFile, Library, PhotoRecord, TagDefinition
+from organizer.tagging.bundle import ModelBundle
+from organizer.tagging.engine import TaggingEngine, TagResult
+
+log = logging.getLogger(__name__)
+
+RECONCILE_BATCH = 500
+TAG_COMMIT_BATCH = 64
+
+
+class Progress(Protocol):
+    def __call__(self, stage: str, done: int, total: int) -> None: ...
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    """The default progress sink: reports nowhere."""
+
+
+KeywordReader = Callable[[Path], Iterable[str]]
+
+
+@dataclass
+class ScanReport:
+    new: int = 0
+    changed: int = 0
+    moved: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    copied: int = 0
+    tagged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.new} new",
+            f"{self.changed} changed",
+            f"{self.moved} moved",
+            f"{self.deleted} removed",
+            f"{self.unchanged} unchanged",
+            f"{self.tagged} tagged",
+        ]
+        if self.copied:
+            parts.append(f"{self.copied} duplicates")
+        if self.failed:
+            parts.append(f"{len(self.failed)} could not be read")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} skipped")
+        return ", ".join(parts) + (" (cancelled)" if self.cancelled else "")
+
+
+class Pipeline:
+    def __init__(
+        self,
+        library: Library,
+        engine: TaggingEngine,
+        read_keywords: KeywordReader | None = None,
+    ) -> None:
+        self.library = library
+        self.engine = engine
+        self.read_keywords = read_keywords
+        self._tag_ids: dict[str, int] = {}
+        self._tag_ids_version: str | None = None
+
+    # -- whole jobs ------------------------------------------------------------------------
+
+    def add_folders(
+        self,
+        folders: Sequence[Path],
+        progress: Progress = no_progress,
+        cancelled: threading.Event | None = None,
+    ) -> ScanReport:
+        for folder in folders:
+            self.library.add_folder(folder)
+        return self.scan(folders, progress, cancelled)
+
+    def scan(
+        self,
+        roots: Sequence[Path] | None = None,
+        progress: Progress = no_progress,
+        cancelled: threading.Event | None = None,
+    ) -> ScanReport:
+        """Reconcile ``roots`` (default: every watched folder) with disk, then tag what is new."""
+        report = ScanReport()
+        targets = [Path(r).resolve() for r in roots] if roots else self._watched()
+        for root in targets:
+            self.reconcile(root, report, progress, cancelled)
+        for root in targets:
+            self.tag_pending(root, report, progress, cancelled)
+        report.cancelled = bool(cancelled and cancelled.is_set())
+        return report
+
+    def retag(
+        self,
+        paths: Sequence[Path],
+        progress: Progress = no_progress,
+        cancelled: threading.Event | None = None,
+    ) -> ScanReport:
+        """Run the active model again on photos under ``paths``, following provenance rules."""
+        report = ScanReport()
+        for path in paths:
+            self.library.mark_for_retag(Path(path))
+        for path in paths:
+            self.tag_pending(Path(path).resolve(), report, progress, cancelled, reread=False)
+        report.cancelled = bool(cancelled and cancelled.is_set())
+        return report
+
+    def _watched(self) -> list[Path]:
+        return [path for _, path in self.library.folders()]
+
+    # -- stage 1: reconcile ----------------------------------------------------------------
+
+    def reconcile(
+        self,
+        root: Path,
+        report: ScanReport,
+        progress: Progress = no_progress,
+        cancelled: threading.Event | None = None,
+    ) -> None:
+        folder_id = self.library.folder_for(root)
+        if folder_id is None:
+            raise ValueError(f"{root} is not inside a folder of this library")
+        if not root.exists():
+            report.skipped.append(f"{root}: folder not found (is the drive connected?)")
+            return
+        known = self.library.known_files_under(root)
+        on_disk = list(walk_photos(root, report.skipped))
+        seen = {stat.path for stat in on_disk}
+        to_examine = []
+        for stat in on_disk:
+            row = known.get(stat.path)
+            if row and row.size == stat.size and row.mtime_ns == stat.mtime_ns:
+                report.unchanged += 1
+            else:
+                to_examine.append(stat)
+        gone = [row for path, row in known.items() if path not in seen]
+        progress("reading new files", 0, len(to_examine))
+        for start in range(0, len(to_examine), RECONCILE_BATCH):
+            if cancelled is not None and cancelled.is_set():
+                return
+            batch = to_examine[start : start + RECONCILE_BATCH]
+            hashed = [(stat, _hash_or_none(stat, report)) for stat in batch]
+            with self.library.transaction() as db:
+                for stat, digest in hashed:
+                    if digest is not None:
+                        self._record_file(db, folder_id, stat, digest, known.get(stat.path), report)
+            progress("reading new files", start + len(batch), len(to_examine))
+        # Rows whose file vanished; a row recognised as moved above has a new path by now.
+        vanished = [(row.id, row.path) for row in gone if not os.path.exists(row.path)]
+        with self.library.transaction() as db:
+            report.deleted += self.library.delete_missing(db, vanished)
+
+    def _record_file(
+        self,
+        db: object,
+        folder_id: int,
+        stat: FileStat,
+        digest: str,
+        existing: KnownFile | None,
+        report: ScanReport,
+    ) -> None:
+        record = PhotoRecord(stat.path, folder_id, stat.size, stat.mtime_ns, digest)
+        if existing is not None:
+            if existing.content_hash == digest:
+                self.library.touch_photo(db, existing.id, stat.mtime_ns)
+                report.unchanged += 1
+            else:
+                self.library.update_photo_file(db, existing.id, record)
+                report.changed += 1
+            return
+        twins = self.library.photos_with_hash(digest)
+        moved_from = next((t for t in twins if not os.path.exists(t.path)), None)
+        if moved_from is not None:
+            self.library.move_photo(db, moved_from.id, stat.path, folder_id, stat.mtime_ns)
+            report.moved += 1
+            return
+        photo_id = self.library.insert_photo(db, record)
+        if twins:
+            # Same content already indexed at another path: share its tags, skip the model.
+            self.library.copy_tags(db, twins[0].id, photo_id)
+            report.copied += 1
+        report.new += 1
+
+    # -- stage 2: tag ----------------------------------------------------------------------
+
+    def tag_pending(
+        self,
+        root: Path | None,
+        report: ScanReport,
+        progress: Progress = no_progress,
+        cancelled: threading.Event | None = None,
+        reread: bool = True,
+    ) -> None:
+        bundle = self.engine.bundle
+        pending = self.library.photos_needing_tags(bundle.version, under=root)
+        if not pending:
+            return
+        by_path = {row.path: row for row in pending}
+        results = self.engine.tag_files((Path(row.path) for row in pending), cancelled)
+        done = 0
+        progress("tagging", 0, len(pending))
+        batch: list[TagResult] = []
+        for result in results:
+            batch.append(result)
+            if len(batch) >= TAG_COMMIT_BATCH:
+                self._store_results(batch, by_path, report, reread)
+                done += len(batch)
+                progress("tagging", done, len(pending))
+                batch = []
+        if batch:
+            self._store_results(batch, by_path, report, reread)
+            done += len(batch)
+            progress("tagging", done, len(pending))
+
+    def _store_results(
+        self,
+        results: list[TagResult],
+        by_path: dict[str, KnownFile],
+        report: ScanReport,
+        reread: bool,
+    ) -> None:
+        keywords = {r.path: self._file_keywords(r, by_path, reread) for r in results}
+        tag_ids = {id(r.bundle): self._ids_for(r.bundle) for r in results if r.bundle}
+        with self.library.transaction() as db:
+            for result in results:
+                row = by_path[str(result.path)]
+                if result.error is not None:
+                    self.library.set_photo_error(db, row.id, result.error)
+                    report.failed.append((str(result.path), result.error))
+                    log.warning("skipped %s: %s", result.path, result.error)
+                    continue
+                ids = tag_ids[id(result.bundle)]
+                scores = [(ids[name], score) for name, score in result.suggestions()]
+                self.library.apply_model_tags(
+                    db, row.id, scores, result.bundle.version, result.embedding
+                )
+                self.library.set_image_info(db, row.id, result.info)
+                if keywords[result.path]:
+                    self.library.apply_file_keywords(db, row.id, keywords[result.path])
+                report.tagged += 1
+
+    def _file_keywords(
+        self, result: TagResult, by_path: dict[str, KnownFile], reread: bool
+    ) -> list[str]:
+        """Keywords other programs wrote, read only when the file is new or changed."""
+        if result.error or self.read_keywords is None:
+            return []
+        if not reread or by_path[str(result.path)].tagged_model is not None:
+            return []
+        try:
+            return list(self.read_keywords(result.path))
+        except Exception as error:  # noqa: BLE001 - keywords are optional; tags still count
+            log.warning("cannot read keywords of %s: %s", result.path, error)
+            return []
+
+    def _ids_for(self, bundle: ModelBundle) -> dict[str, int]:
+        if self._tag_ids_version != bundle.version:
+            self._tag_ids = self.library.sync_tag_definitions(tag_definitions(bundle))
+            self._tag_ids_version = bundle.version
+        return {tag.name: self._tag_ids[tag.name.lower()] for tag in bundle.tags}
+
+
+def tag_definitions(bundle: ModelBundle) -> list[TagDefinition]:
+    return [
+        TagDefinition(
+            name=tag.name,
+            display_en=tag.display.get("en"),
+            display_zh=tag.display.get("zh_CN"),
+            aliases=tag.aliases,
+            parent=tag.parent,
+        )
+        for tag in bundle.tags
+    ]
+
+
+def _hash_or_none(stat: FileStat, report: ScanReport) -> str | None:
+    try:
+        return content_hash(stat.path)
+    except OSError as error:
+        report.failed.append((stat.path, f"cannot read file: {error.strerror}"))
+        return None

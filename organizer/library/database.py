@@ -1,0 +1,136 @@
+"""Opening the index: WAL mode, busy timeout, migrations with a backup first."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from organizer.errors import DatabaseLockedError, LibraryError
+from organizer.library.migrations import MIGRATIONS
+
+DATABASE_NAME = "library.sqlite"
+BUSY_TIMEOUT_MS = 5000
+
+
+class Database:
+    """One SQLite connection with the index's pragmas; use ``transaction()`` for writes."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.connection = connection
+        self.path = path
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE so a competing writer fails here, before any work is done."""
+        with translate_sqlite_errors(self.path):
+            self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.connection
+            except BaseException:
+                self.connection.rollback()
+                raise
+            self.connection.commit()
+
+    def execute(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Cursor:
+        with translate_sqlite_errors(self.path):
+            return self.connection.execute(sql, params)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+@contextlib.contextmanager
+def translate_sqlite_errors(path: Path) -> Iterator[None]:
+    """Turn SQLite's environment errors into messages a user can act on."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        text = str(error)
+        if "locked" in text or "busy" in text:
+            raise DatabaseLockedError(
+                f"the library database {path} is locked by another program; "
+                "close it or wait and try again"
+            ) from error
+        if "readonly" in text or "read-only" in text:
+            raise LibraryError(f"the library database {path} is read-only") from error
+        if "disk" in text and ("full" in text or "I/O" in text):
+            raise LibraryError(f"cannot write the library database {path}: {text}") from error
+        raise
+    except sqlite3.DatabaseError as error:
+        if "not a database" in str(error) or "malformed" in str(error):
+            raise LibraryError(
+                f"{path} is not a valid Organizer library database ({error})"
+            ) from error
+        raise
+
+
+def open_database(library_dir: Path) -> Database:
+    """Open (creating if needed) the library's database and bring its schema up to date."""
+    library_dir = Path(library_dir)
+    try:
+        library_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise LibraryError(f"cannot create library folder {library_dir}: {reason}") from error
+    path = library_dir / DATABASE_NAME
+    try:
+        connection = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
+    except sqlite3.OperationalError as error:
+        raise LibraryError(f"cannot open library database {path}: {error}") from error
+    database = Database(connection, path)
+    with translate_sqlite_errors(path):
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if connection.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
+            raise LibraryError(f"cannot switch {path} to WAL mode (is the folder writable?)")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA cache_size = -65536")
+        migrate(database)
+    return database
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    return connection.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(database: Database) -> None:
+    """Apply pending migrations; back the database up first when it already holds data."""
+    connection = database.connection
+    current = schema_version(connection)
+    pending = [m for m in MIGRATIONS if m[0] > current]
+    if not pending:
+        return
+    if current > 0:
+        backup(database, f"before-v{pending[0][0]}")
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS migrations "
+        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)"
+    )
+    for version, name, sql in pending:
+        with database.transaction():
+            for statement in _statements(sql):
+                connection.execute(statement)
+            connection.execute(
+                "INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (version, name, time.time()),
+            )
+            connection.execute(f"PRAGMA user_version = {version}")
+
+
+def backup(database: Database, label: str) -> Path:
+    target = database.path.with_name(f"{database.path.name}.{label}.bak")
+    destination = sqlite3.connect(target)
+    try:
+        database.connection.backup(destination)
+    finally:
+        destination.close()
+    return target
+
+
+def _statements(sql: str) -> list[str]:
+    return [part.strip() for part in sql.split(";") if part.strip()]

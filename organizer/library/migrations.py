@@ -1,0 +1,72 @@
+"""Numbered schema migrations. Each runs once, in order, inside one transaction.
+
+Append new migrations; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "initial schema",
+        """
+        CREATE TABLE folders (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            added_at REAL NOT NULL
+        );
+        CREATE TABLE photos (
+            id INTEGER PRIMARY KEY,
+            folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+            path TEXT NOT NULL UNIQUE,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            content_hash TEXT,
+            width INTEGER,
+            height INTEGER,
+            taken_at TEXT,
+            orientation INTEGER,
+            embedding BLOB,
+            tagged_model TEXT,
+            error TEXT,
+            indexed_at REAL NOT NULL
+        );
+        CREATE INDEX photos_content_hash ON photos(content_hash);
+        CREATE INDEX photos_folder ON photos(folder_id);
+        CREATE INDEX photos_taken_at ON photos(taken_at);
+        CREATE TABLE tags (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            parent_id INTEGER REFERENCES tags(id) ON DELETE SET NULL,
+            display_en TEXT,
+            display_zh TEXT,
+            origin TEXT NOT NULL DEFAULT 'model' CHECK (origin IN ('model', 'user', 'file'))
+        );
+        CREATE TABLE tag_aliases (
+            alias TEXT PRIMARY KEY COLLATE NOCASE,
+            tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE
+        );
+        CREATE TABLE photo_tags (
+            photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+            source TEXT NOT NULL CHECK (source IN ('model', 'user', 'file')),
+            state TEXT NOT NULL CHECK (state IN ('suggested', 'confirmed', 'rejected')),
+            score REAL,
+            model_version TEXT,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (photo_id, tag_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX photo_tags_visible ON photo_tags(tag_id, photo_id)
+            WHERE state != 'rejected';
+        CREATE TABLE written_keywords (
+            photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+            keyword TEXT NOT NULL,
+            PRIMARY KEY (photo_id, keyword)
+        ) WITHOUT ROWID;
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
+    ),
+]

@@ -1,0 +1,460 @@
+"""The index's operations: folders, photos, tags and photo-tags with provenance.
+
+Provenance rules (one row per photo and tag):
+- ``source`` says who established the tag: the model, the user, or keywords found in the file.
+- ``state`` is suggested (model, untouched), confirmed or rejected (by the user, or file keywords,
+  which count as confirmed).
+- A retag only adds or refreshes *suggested* model rows and drops suggested model rows it no
+  longer predicts; confirmed and rejected rows keep their state whatever the model says, so a
+  retag never revives a rejected tag and never drops a confirmed one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from organizer.library.database import Database, translate_sqlite_errors
+from organizer.library.query import compile_query, parse_query
+from organizer.metadata.image_info import ImageInfo
+
+
+@dataclass(frozen=True)
+class PhotoRecord:
+    """What the scanner learns about a file before tagging."""
+
+    path: str
+    folder_id: int
+    size: int
+    mtime_ns: int
+    content_hash: str | None = None
+    width: int | None = None
+    height: int | None = None
+    taken_at: str | None = None
+    orientation: int | None = None
+
+
+@dataclass(frozen=True)
+class KnownFile:
+    id: int
+    path: str
+    size: int
+    mtime_ns: int
+    content_hash: str | None
+    tagged_model: str | None
+
+
+@dataclass(frozen=True)
+class PhotoTag:
+    tag: str
+    display_en: str | None
+    display_zh: str | None
+    parent: str | None
+    source: str
+    state: str
+    score: float | None
+    model_version: str | None
+
+
+@dataclass(frozen=True)
+class TagDefinition:
+    name: str
+    display_en: str | None = None
+    display_zh: str | None = None
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+
+
+class Library:
+    """All reads and writes of the index go through here (one writer connection)."""
+
+    def __init__(self, database: Database, root: Path) -> None:
+        self.database = database
+        self.root = Path(root)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        return self.database.connection
+
+    def transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return self.database.transaction()
+
+    def close(self) -> None:
+        self.database.close()
+
+    # -- settings --------------------------------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.database.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        with self.transaction() as db:
+            if value is None:
+                db.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                db.execute(
+                    "INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+
+    # -- folders ---------------------------------------------------------------------------
+
+    def add_folder(self, path: Path) -> int:
+        resolved = str(Path(path).resolve())
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO folders (path, added_at) VALUES (?, ?)",
+                (resolved, time.time()),
+            )
+            return db.execute("SELECT id FROM folders WHERE path = ?", (resolved,)).fetchone()[0]
+
+    def folders(self) -> list[tuple[int, Path]]:
+        rows = self.database.execute("SELECT id, path FROM folders ORDER BY path").fetchall()
+        return [(row[0], Path(row[1])) for row in rows]
+
+    def remove_folder(self, folder_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM folders WHERE id = ?", (folder_id,))
+
+    def folder_for(self, path: Path) -> int | None:
+        """The watched folder containing ``path`` (the deepest one), or None."""
+        resolved = Path(path).resolve()
+        best: tuple[int, int] | None = None
+        for folder_id, folder in self.folders():
+            if resolved == folder or folder in resolved.parents:
+                depth = len(folder.parts)
+                if best is None or depth > best[1]:
+                    best = (folder_id, depth)
+        return best[0] if best else None
+
+    # -- photos ----------------------------------------------------------------------------
+
+    def known_files_under(self, directory: Path) -> dict[str, KnownFile]:
+        prefix = str(Path(directory).resolve())
+        rows = self.database.execute(
+            "SELECT id, path, size, mtime_ns, content_hash, tagged_model FROM photos "
+            "WHERE path = ? OR path >= ? AND path < ?",
+            (prefix, prefix + os.sep, prefix + chr(ord(os.sep) + 1)),
+        ).fetchall()
+        return {row[1]: KnownFile(*row) for row in rows}
+
+    def photo_by_path(self, path: Path | str) -> KnownFile | None:
+        row = self.database.execute(
+            "SELECT id, path, size, mtime_ns, content_hash, tagged_model FROM photos "
+            "WHERE path = ?",
+            (str(Path(path).resolve()),),
+        ).fetchone()
+        return KnownFile(*row) if row else None
+
+    def photos_with_hash(self, content_hash: str) -> list[KnownFile]:
+        rows = self.database.execute(
+            "SELECT id, path, size, mtime_ns, content_hash, tagged_model FROM photos "
+            "WHERE content_hash = ?",
+            (content_hash,),
+        ).fetchall()
+        return [KnownFile(*row) for row in rows]
+
+    def insert_photo(self, db: sqlite3.Connection, record: PhotoRecord) -> int:
+        cursor = db.execute(
+            "INSERT INTO photos (folder_id, path, size, mtime_ns, content_hash, width, height,"
+            " taken_at, orientation, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.folder_id,
+                record.path,
+                record.size,
+                record.mtime_ns,
+                record.content_hash,
+                record.width,
+                record.height,
+                record.taken_at,
+                record.orientation,
+                time.time(),
+            ),
+        )
+        return int(cursor.lastrowid)
+
+    def update_photo_file(self, db: sqlite3.Connection, photo_id: int, record: PhotoRecord) -> None:
+        """The file at this row changed content: new facts, and it must be tagged again."""
+        db.execute(
+            "UPDATE photos SET folder_id = ?, path = ?, size = ?, mtime_ns = ?, content_hash = ?,"
+            " width = ?, height = ?, taken_at = ?, orientation = ?, indexed_at = ?,"
+            " tagged_model = NULL, embedding = NULL, error = NULL WHERE id = ?",
+            (
+                record.folder_id,
+                record.path,
+                record.size,
+                record.mtime_ns,
+                record.content_hash,
+                record.width,
+                record.height,
+                record.taken_at,
+                record.orientation,
+                time.time(),
+                photo_id,
+            ),
+        )
+
+    def move_photo(
+        self, db: sqlite3.Connection, photo_id: int, path: str, folder_id: int, mtime_ns: int
+    ) -> None:
+        """Same content, new place: keep every tag and its provenance."""
+        db.execute(
+            "UPDATE photos SET path = ?, folder_id = ?, mtime_ns = ? WHERE id = ?",
+            (path, folder_id, mtime_ns, photo_id),
+        )
+
+    def touch_photo(self, db: sqlite3.Connection, photo_id: int, mtime_ns: int) -> None:
+        """Only the modification time changed (same content): remember it, nothing else."""
+        db.execute("UPDATE photos SET mtime_ns = ? WHERE id = ?", (mtime_ns, photo_id))
+
+    def delete_photos(self, db: sqlite3.Connection, photo_ids: Iterable[int]) -> None:
+        db.executemany("DELETE FROM photos WHERE id = ?", ((pid,) for pid in photo_ids))
+
+    def delete_missing(self, db: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> int:
+        """Delete rows still pointing at the given (vanished) paths; returns how many."""
+        before = db.total_changes
+        db.executemany("DELETE FROM photos WHERE id = ? AND path = ?", rows)
+        return db.total_changes - before
+
+    def set_image_info(self, db: sqlite3.Connection, photo_id: int, info: ImageInfo | None) -> None:
+        if info is None:
+            return
+        db.execute(
+            "UPDATE photos SET width = ?, height = ?, orientation = ?, taken_at = ? WHERE id = ?",
+            (info.width, info.height, info.orientation, info.taken_at, photo_id),
+        )
+
+    def copy_tags(self, db: sqlite3.Connection, source_id: int, target_id: int) -> None:
+        """A duplicate (same content) shares the original's tags, embedding and image facts."""
+        db.execute(
+            "INSERT OR IGNORE INTO photo_tags (photo_id, tag_id, source, state, score,"
+            " model_version, updated_at) SELECT ?, tag_id, source, state, score, model_version,"
+            " updated_at FROM photo_tags WHERE photo_id = ?",
+            (target_id, source_id),
+        )
+        db.execute(
+            "UPDATE photos SET (embedding, tagged_model, width, height, orientation, taken_at,"
+            " error) = (SELECT embedding, tagged_model, width, height, orientation, taken_at,"
+            " error FROM photos WHERE id = ?) WHERE id = ?",
+            (source_id, target_id),
+        )
+
+    def set_photo_error(self, db: sqlite3.Connection, photo_id: int, reason: str) -> None:
+        db.execute("UPDATE photos SET error = ? WHERE id = ?", (reason, photo_id))
+
+    def photos_needing_tags(self, model_version: str, under: Path | None = None) -> list[KnownFile]:
+        sql = (
+            "SELECT id, path, size, mtime_ns, content_hash, tagged_model FROM photos "
+            "WHERE (tagged_model IS NULL OR tagged_model != ?) AND error IS NULL"
+        )
+        params: list[object] = [model_version]
+        if under is not None:
+            prefix = str(Path(under).resolve())
+            sql += " AND (path = ? OR path >= ? AND path < ?)"
+            params += [prefix, prefix + os.sep, prefix + chr(ord(os.sep) + 1)]
+        rows = self.database.execute(sql + " ORDER BY id", params).fetchall()
+        return [KnownFile(*row) for row in rows]
+
+    def mark_for_retag(self, under: Path) -> int:
+        prefix = str(Path(under).resolve())
+        with self.transaction() as db:
+            cursor = db.execute(
+                "UPDATE photos SET tagged_model = NULL, error = NULL "
+                "WHERE path = ? OR path >= ? AND path < ?",
+                (prefix, prefix + os.sep, prefix + chr(ord(os.sep) + 1)),
+            )
+            return cursor.rowcount
+
+    def photo_count(self) -> int:
+        return self.database.execute("SELECT COUNT(*) FROM photos").fetchone()[0]
+
+    def photo_paths(self, photo_ids: Sequence[int]) -> list[str]:
+        if not photo_ids:
+            return []
+        rows = self.database.execute(
+            "SELECT path FROM photos WHERE id IN (SELECT value FROM json_each(?)) ORDER BY path",
+            (_json_ids(photo_ids),),
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def embedding(self, photo_id: int) -> np.ndarray | None:
+        row = self.database.execute(
+            "SELECT embedding FROM photos WHERE id = ?", (photo_id,)
+        ).fetchone()
+        if not row or row[0] is None:
+            return None
+        return np.frombuffer(row[0], dtype=np.float16).astype(np.float32)
+
+    # -- tags ------------------------------------------------------------------------------
+
+    def sync_tag_definitions(self, definitions: Sequence[TagDefinition]) -> dict[str, int]:
+        """Make sure every model tag exists (names, display names, aliases, parents)."""
+        with self.transaction() as db:
+            for tag in definitions:
+                db.execute(
+                    "INSERT INTO tags (name, display_en, display_zh, origin) "
+                    "VALUES (?, ?, ?, 'model') ON CONFLICT(name) DO UPDATE SET "
+                    "display_en = coalesce(excluded.display_en, display_en), "
+                    "display_zh = coalesce(excluded.display_zh, display_zh)",
+                    (tag.name, tag.display_en, tag.display_zh),
+                )
+            ids = self._tag_ids(db)
+            for tag in definitions:
+                if tag.parent and tag.parent.lower() in ids:
+                    db.execute(
+                        "UPDATE tags SET parent_id = ? WHERE id = ?",
+                        (ids[tag.parent.lower()], ids[tag.name.lower()]),
+                    )
+                for alias in tag.aliases:
+                    if alias.lower() not in ids:
+                        db.execute(
+                            "INSERT OR IGNORE INTO tag_aliases (alias, tag_id) VALUES (?, ?)",
+                            (alias, ids[tag.name.lower()]),
+                        )
+            return ids
+
+    def _tag_ids(self, db: sqlite3.Connection) -> dict[str, int]:
+        return {name.lower(): tag_id for tag_id, name in db.execute("SELECT id, name FROM tags")}
+
+    def tag_id(self, name: str) -> int | None:
+        """A tag's id by name or alias (case-insensitive)."""
+        row = self.database.execute(
+            "SELECT id FROM tags WHERE name = ? UNION ALL "
+            "SELECT tag_id FROM tag_aliases WHERE alias = ? LIMIT 1",
+            (name.strip(), name.strip()),
+        ).fetchone()
+        return row[0] if row else None
+
+    def ensure_tag(self, db: sqlite3.Connection, name: str, origin: str) -> int:
+        existing = self.tag_id(name)
+        if existing is not None:
+            return existing
+        cursor = db.execute(
+            "INSERT INTO tags (name, display_en, origin) VALUES (?, ?, ?)",
+            (name.strip(), name.strip(), origin),
+        )
+        return int(cursor.lastrowid)
+
+    def tag_with_descendants(self, name: str) -> list[int]:
+        """Ids matching a query term: the tag and every tag below it ("animal" finds dogs)."""
+        tag_id = self.tag_id(name)
+        if tag_id is None:
+            return []
+        rows = self.database.execute(
+            "WITH RECURSIVE tree(id) AS (SELECT ? UNION SELECT tags.id FROM tags "
+            "JOIN tree ON tags.parent_id = tree.id) SELECT id FROM tree",
+            (tag_id,),
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def tag_counts(self) -> list[tuple[str, int]]:
+        rows = self.database.execute(
+            "SELECT tags.name, COUNT(*) FROM photo_tags JOIN tags ON tags.id = photo_tags.tag_id "
+            "WHERE photo_tags.state != 'rejected' GROUP BY tags.id ORDER BY COUNT(*) DESC, name"
+        ).fetchall()
+        return [(row[0], row[1]) for row in rows]
+
+    # -- photo tags ------------------------------------------------------------------------
+
+    def apply_model_tags(
+        self,
+        db: sqlite3.Connection,
+        photo_id: int,
+        scores: Sequence[tuple[int, float]],
+        model_version: str,
+        embedding: np.ndarray | None,
+    ) -> None:
+        """Record a model's predictions for one photo, following the provenance rules."""
+        now = time.time()
+        predicted = [tag_id for tag_id, _ in scores]
+        db.execute(
+            "DELETE FROM photo_tags WHERE photo_id = ? AND source = 'model' "
+            "AND state = 'suggested' AND tag_id NOT IN (SELECT value FROM json_each(?))",
+            (photo_id, _json_ids(predicted)),
+        )
+        db.executemany(
+            "INSERT INTO photo_tags (photo_id, tag_id, source, state, score, model_version,"
+            " updated_at) VALUES (?, ?, 'model', 'suggested', ?, ?, ?) "
+            "ON CONFLICT(photo_id, tag_id) DO UPDATE SET score = excluded.score,"
+            " model_version = excluded.model_version",
+            [(photo_id, tag_id, float(score), model_version, now) for tag_id, score in scores],
+        )
+        blob = None if embedding is None else np.asarray(embedding, np.float16).tobytes()
+        db.execute(
+            "UPDATE photos SET tagged_model = ?, embedding = ?, error = NULL WHERE id = ?",
+            (model_version, blob, photo_id),
+        )
+
+    def apply_file_keywords(
+        self, db: sqlite3.Connection, photo_id: int, keywords: Iterable[str]
+    ) -> None:
+        """Keywords other programs wrote into the file count as confirmed tags (source=file)."""
+        now = time.time()
+        for keyword in keywords:
+            if not keyword.strip():
+                continue
+            tag_id = self.ensure_tag(db, keyword, "file")
+            db.execute(
+                "INSERT INTO photo_tags (photo_id, tag_id, source, state, updated_at) "
+                "VALUES (?, ?, 'file', 'confirmed', ?) ON CONFLICT(photo_id, tag_id) DO UPDATE "
+                "SET source = CASE WHEN state = 'suggested' THEN 'file' ELSE source END, "
+                "state = CASE WHEN state = 'suggested' THEN 'confirmed' ELSE state END",
+                (photo_id, tag_id, now),
+            )
+
+    def set_user_tag(self, photo_ids: Sequence[int], name: str, state: str) -> None:
+        """A user correction: confirm (or add) or reject ``name`` on each photo."""
+        if state not in ("confirmed", "rejected"):
+            raise ValueError(f"unknown state {state!r}")
+        now = time.time()
+        with self.transaction() as db:
+            tag_id = self.ensure_tag(db, name, "user")
+            db.executemany(
+                "INSERT INTO photo_tags (photo_id, tag_id, source, state, updated_at) "
+                "VALUES (?, ?, 'user', ?, ?) ON CONFLICT(photo_id, tag_id) DO UPDATE SET "
+                "source = 'user', state = excluded.state, updated_at = excluded.updated_at",
+                [(photo_id, tag_id, state, now) for photo_id in photo_ids],
+            )
+
+    def photo_tags(self, photo_id: int) -> list[PhotoTag]:
+        rows = self.database.execute(
+            "SELECT t.name, t.display_en, t.display_zh, p.name, pt.source, pt.state, pt.score,"
+            " pt.model_version FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id "
+            "LEFT JOIN tags p ON p.id = t.parent_id WHERE pt.photo_id = ? "
+            "ORDER BY pt.state = 'rejected', pt.score IS NULL, pt.score DESC, t.name",
+            (photo_id,),
+        ).fetchall()
+        return [PhotoTag(*row) for row in rows]
+
+    # -- search ----------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int | None = None) -> list[int]:
+        """Photo ids matching a query in the tag query language, ordered by id."""
+        sql, params = compile_query(parse_query(query), self.tag_with_descendants)
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        with translate_sqlite_errors(self.database.path):
+            return [row[0] for row in self.connection.execute(sql, params)]
+
+    @contextlib.contextmanager
+    def read_snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A consistent view for several reads while another process writes."""
+        with translate_sqlite_errors(self.database.path):
+            self.connection.execute("BEGIN")
+            try:
+                yield self.connection
+            finally:
+                self.connection.execute("COMMIT")
+
+
+def _json_ids(ids: Iterable[int]) -> str:
+    return "[" + ",".join(str(int(i)) for i in ids) + "]"

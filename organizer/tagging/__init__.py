@@ -1,0 +1,1 @@
+"""Model bundles, preprocessing and the inference engine. No Qt, no torch."""

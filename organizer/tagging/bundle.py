@@ -1,0 +1,112 @@
+"""A model bundle: the ONNX file plus everything needed to use it (tags, thresholds, input)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from organizer.errors import ModelError
+
+BUNDLE_FILE = "bundle.json"
+SUPPORTED_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class TagSpec:
+    name: str
+    display: dict[str, str]
+    aliases: tuple[str, ...]
+    parent: str | None
+    threshold: float
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    name: str = "image"
+    size: int = 224
+    resize_shorter: int = 256
+    mean: float = 127.0
+    std: float = 128.0
+
+
+@dataclass(frozen=True)
+class ModelBundle:
+    directory: Path
+    version: str
+    model_path: Path
+    input: InputSpec
+    probabilities_output: str
+    embedding_output: str
+    tags: tuple[TagSpec, ...]
+    metadata: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [tag.name for tag in self.tags]
+
+    @cached_property
+    def thresholds(self) -> np.ndarray:
+        return np.array([tag.threshold for tag in self.tags], dtype=np.float32)
+
+
+def default_bundle_dir() -> Path:
+    """The bundle installed with the package (``models/default`` in the source tree)."""
+    return Path(str(resources.files("organizer.bundled_models") / "default"))
+
+
+def load_bundle(directory: Path) -> ModelBundle:
+    """Read and validate a bundle; every problem becomes a ModelError naming the file."""
+    directory = Path(directory)
+    manifest_path = directory / BUNDLE_FILE
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ModelError(f"model bundle not found: {manifest_path} is missing") from error
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelError(f"model bundle {manifest_path} is unreadable: {error}") from error
+    try:
+        return _parse_manifest(directory, manifest)
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelError(f"model bundle {manifest_path} is invalid: {error!r}") from error
+
+
+def _parse_manifest(directory: Path, manifest: dict) -> ModelBundle:
+    if manifest.get("format") != SUPPORTED_FORMAT:
+        raise ValueError(f"unsupported bundle format {manifest.get('format')!r}")
+    model_path = directory / manifest["model_file"]
+    if not model_path.is_file():
+        raise ModelError(f"model bundle {directory} is incomplete: {model_path.name} is missing")
+    spec = manifest["input"]
+    tags = tuple(
+        TagSpec(
+            name=str(tag["name"]),
+            display=dict(tag.get("display") or {}),
+            aliases=tuple(tag.get("aliases") or ()),
+            parent=tag.get("parent"),
+            threshold=float(tag["threshold"]),
+        )
+        for tag in manifest["tags"]
+    )
+    if not tags:
+        raise ValueError("the bundle lists no tags")
+    return ModelBundle(
+        directory=directory,
+        version=str(manifest["version"]),
+        model_path=model_path,
+        input=InputSpec(
+            name=spec.get("name", "image"),
+            size=int(spec["size"]),
+            resize_shorter=int(spec["resize_shorter"]),
+            mean=float(spec["mean"]),
+            std=float(spec["std"]),
+        ),
+        probabilities_output=manifest["outputs"]["probabilities"],
+        embedding_output=manifest["outputs"]["embedding"],
+        tags=tags,
+        metadata=manifest,
+    )

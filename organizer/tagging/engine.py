@@ -1,0 +1,195 @@
+"""The inference engine: provider choice, decode threads feeding batched ONNX inference.
+
+Decoding dominates tagging time and releases the GIL, so a small thread pool decodes ahead
+while the session runs the previous batch. The engine can swap to a new bundle while running
+(``swap``): a batch in flight finishes on the model it started with.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from organizer.errors import ModelError, UnreadableImageError
+from organizer.metadata.image_info import ImageInfo
+from organizer.tagging.bundle import ModelBundle
+from organizer.tagging.preprocess import load_model_input
+
+log = logging.getLogger(__name__)
+
+GPU_PROVIDERS = ("CUDAExecutionProvider", "DmlExecutionProvider", "CoreMLExecutionProvider")
+CPU_PROVIDER = "CPUExecutionProvider"
+
+
+@dataclass(frozen=True)
+class TagResult:
+    """One photo's outcome: scores and embedding, or the reason it could not be tagged."""
+
+    path: Path
+    probabilities: np.ndarray | None = None
+    embedding: np.ndarray | None = None
+    info: ImageInfo | None = None
+    error: str | None = None
+    bundle: ModelBundle | None = None
+
+    def suggestions(self) -> list[tuple[str, float]]:
+        """(tag name, score) for every tag at or above its threshold."""
+        if self.probabilities is None or self.bundle is None:
+            return []
+        indices = np.flatnonzero(self.probabilities >= self.bundle.thresholds)
+        return [(self.bundle.tags[i].name, float(self.probabilities[i])) for i in indices]
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    bundle: ModelBundle
+    session: object
+
+
+def onnxruntime_conflict() -> str | None:
+    """Both onnxruntime and onnxruntime-gpu installed overwrite each other's files."""
+    installed = set()
+    for name in ("onnxruntime", "onnxruntime-gpu"):
+        try:
+            metadata.version(name)
+            installed.add(name)
+        except metadata.PackageNotFoundError:
+            continue
+    if len(installed) == 2:
+        return (
+            "both onnxruntime and onnxruntime-gpu are installed and break each other; fix with: "
+            "pip uninstall -y onnxruntime onnxruntime-gpu && pip install 'organizer[gpu]' "
+            "(or 'pip install onnxruntime' for CPU only)"
+        )
+    return None
+
+
+class TaggingEngine:
+    def __init__(
+        self,
+        bundle: ModelBundle,
+        *,
+        use_gpu: bool = True,
+        batch_size: int = 32,
+        decode_threads: int | None = None,
+    ) -> None:
+        self.use_gpu = use_gpu
+        self.batch_size = batch_size
+        self.decode_threads = decode_threads or max(2, os.cpu_count() or 2)
+        self._lock = threading.Lock()
+        self._loaded = self._load(bundle)
+
+    # -- model -----------------------------------------------------------------------------
+
+    @property
+    def bundle(self) -> ModelBundle:
+        return self._loaded.bundle
+
+    @property
+    def provider(self) -> str:
+        """The execution provider that really runs (read back from the session)."""
+        return self._loaded.session.get_providers()[0]
+
+    def swap(self, bundle: ModelBundle) -> None:
+        """Load ``bundle`` and make it current; on failure the old model stays."""
+        loaded = self._load(bundle)
+        with self._lock:
+            self._loaded = loaded
+
+    def _load(self, bundle: ModelBundle) -> _Loaded:
+        import onnxruntime as ort
+
+        conflict = onnxruntime_conflict()
+        if conflict:
+            log.warning(conflict)
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        try:
+            session = ort.InferenceSession(
+                str(bundle.model_path), options, providers=self._providers(ort)
+            )
+        except Exception as error:  # noqa: BLE001 - onnxruntime raises its own untyped errors
+            raise ModelError(f"cannot load model {bundle.model_path}: {error}") from error
+        self._check_outputs(bundle, session)
+        return _Loaded(bundle, session)
+
+    def _providers(self, ort: object) -> list[str]:
+        available = set(ort.get_available_providers())
+        wanted = [p for p in GPU_PROVIDERS if p in available] if self.use_gpu else []
+        return [*wanted, CPU_PROVIDER]
+
+    @staticmethod
+    def _check_outputs(bundle: ModelBundle, session: object) -> None:
+        outputs = {output.name: output.shape for output in session.get_outputs()}
+        for name in (bundle.probabilities_output, bundle.embedding_output):
+            if name not in outputs:
+                raise ModelError(f"model {bundle.model_path} has no output named {name!r}")
+        width = outputs[bundle.probabilities_output][-1]
+        if isinstance(width, int) and width != len(bundle.tags):
+            raise ModelError(
+                f"model {bundle.model_path} outputs {width} scores but the bundle lists "
+                f"{len(bundle.tags)} tags"
+            )
+
+    # -- inference -------------------------------------------------------------------------
+
+    def predict(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray, ModelBundle]:
+        """Probabilities and embeddings for a preprocessed batch, and the bundle that made them."""
+        loaded = self._loaded
+        bundle = loaded.bundle
+        probabilities, embeddings = loaded.session.run(
+            [bundle.probabilities_output, bundle.embedding_output],
+            {bundle.input.name: np.ascontiguousarray(batch, dtype=np.float32)},
+        )
+        return probabilities, embeddings, bundle
+
+    def tag_files(
+        self, paths: Iterable[Path], cancelled: threading.Event | None = None
+    ) -> Iterator[TagResult]:
+        """Decode and tag each path; results come in input order, errors included."""
+        spec = self.bundle.input
+        window = self.batch_size * 2
+        with ThreadPoolExecutor(self.decode_threads, thread_name_prefix="decode") as pool:
+            pending: deque[tuple[Path, Future]] = deque()
+            ready: list[tuple[Path, np.ndarray, ImageInfo]] = []
+            iterator = iter(paths)
+            exhausted = False
+            while pending or not exhausted:
+                while not exhausted and len(pending) < window:
+                    if cancelled is not None and cancelled.is_set():
+                        exhausted = True
+                        break
+                    path = next(iterator, None)
+                    if path is None:
+                        exhausted = True
+                    else:
+                        pending.append((path, pool.submit(load_model_input, path, spec)))
+                if not pending:
+                    break
+                path, future = pending.popleft()
+                try:
+                    tensor, info = future.result()
+                except UnreadableImageError as error:
+                    yield TagResult(path, error=error.reason)
+                    continue
+                ready.append((path, tensor, info))
+                if len(ready) >= self.batch_size:
+                    yield from self._run_batch(ready)
+                    ready = []
+            if ready:
+                yield from self._run_batch(ready)
+
+    def _run_batch(self, ready: list[tuple[Path, np.ndarray, ImageInfo]]) -> Iterator[TagResult]:
+        batch = np.stack([tensor for _, tensor, _ in ready])
+        probabilities, embeddings, bundle = self.predict(batch)
+        for (path, _, info), probs, embedding in zip(ready, probabilities, embeddings, strict=True):
+            yield TagResult(path, probs, embedding, info, bundle=bundle)
