@@ -1,0 +1,42 @@
+"""Small helpers shared by tests: copying real photos, running the CLI in a subprocess."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def copy_photos(source_dir: Path, target: Path, names: list[str]) -> list[Path]:
+    target.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for name in names:
+        shutil.copy2(source_dir / name, target / name)
+        copied.append(target / name)
+    return copied
+
+
+def coco_labels(shared_data: Path) -> dict[str, set[str]]:
+    with open(shared_data / "photos" / "coco128" / "labels.csv", newline="") as handle:
+        return {
+            row["file"]: {label for label in row["labels"].split(";") if label}
+            for row in csv.DictReader(handle)
+        }
+
+
+def run_cli(*args: str | Path, library: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run ``organizer`` as a user would, in a separate process."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "organizer", "--library", str(library), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=REPO_ROOT,
+    )
