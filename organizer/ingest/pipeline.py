@@ -174,6 +174,29 @@ class Pipeline:
         with self.library.transaction() as db:
             report.deleted += self.library.delete_missing(db, vanished)
 
+    def reconcile_files(self, stats: Sequence[FileStat], report: ScanReport) -> None:
+        """Index exactly these files: new, changed, moved (by content hash) or duplicated.
+
+        The folder watcher's unit of work. Unlike ``reconcile`` it neither walks a folder nor
+        deletes rows, so files still being copied next to these are left alone, and a move whose
+        old path is reported later is still recognised by its content hash.
+        """
+        for start in range(0, len(stats), RECONCILE_BATCH):
+            batch = []
+            for stat in stats[start : start + RECONCILE_BATCH]:
+                row = self.library.photo_by_path(stat.path)
+                if row and row.size == stat.size and row.mtime_ns == stat.mtime_ns:
+                    report.unchanged += 1
+                    continue
+                folder_id = self.library.folder_for(Path(stat.path))
+                if folder_id is not None:
+                    batch.append((stat, row, folder_id))
+            hashed = [(stat, row, fid, _hash_or_none(stat, report)) for stat, row, fid in batch]
+            with self.library.transaction() as db:
+                for stat, row, folder_id, digest in hashed:
+                    if digest is not None:
+                        self._record_file(db, folder_id, stat, digest, row, report)
+
     def _record_file(
         self,
         db: object,
