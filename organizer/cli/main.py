@@ -28,6 +28,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.ERROR,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    # Pillow warns about oddities in real files (corrupt EXIF...): log them, don't print them.
+    logging.captureWarnings(True)
     command: Callable[[App, argparse.Namespace], int] = args.run
     try:
         app = open_app(args.library)

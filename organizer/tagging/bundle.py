@@ -56,7 +56,11 @@ class ModelBundle:
 
 def default_bundle_dir() -> Path:
     """The bundle installed with the package (``models/default`` in the source tree)."""
-    return Path(str(resources.files("organizer.bundled_models") / "default"))
+    try:
+        return Path(str(resources.files("organizer.bundled_models") / "default"))
+    except ModuleNotFoundError:
+        # Running from a source checkout that was not installed: the folder is at the top level.
+        return Path(__file__).resolve().parents[2] / "models" / "default"
 
 
 def load_bundle(directory: Path) -> ModelBundle:

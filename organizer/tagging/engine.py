@@ -22,7 +22,7 @@ import numpy as np
 from organizer.errors import ModelError, UnreadableImageError
 from organizer.metadata.image_info import ImageInfo
 from organizer.tagging.bundle import ModelBundle
-from organizer.tagging.preprocess import load_model_input
+from organizer.tagging.preprocess import load_model_input, register_extra_formats
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,7 @@ class TaggingEngine:
         self.batch_size = batch_size
         self.decode_threads = decode_threads or max(2, os.cpu_count() or 2)
         self._lock = threading.Lock()
+        register_extra_formats()
         self._loaded = self._load(bundle)
 
     # -- model -----------------------------------------------------------------------------

@@ -1,0 +1,135 @@
+"""The command line as a user runs it: a separate process, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from organizer.tagging.bundle import default_bundle_dir
+from tests.helpers import REPO_ROOT, coco_labels, copy_photos, run_cli
+
+
+@pytest.fixture(scope="module")
+def tagged_library(tmp_path_factory, shared_data: Path) -> tuple[Path, list[Path]]:
+    root = tmp_path_factory.mktemp("cli")
+    names = sorted(coco_labels(shared_data))[:12]
+    photos = copy_photos(shared_data / "photos" / "coco128" / "images", root / "photos", names)
+    result = run_cli("add", root / "photos", library=root / "library")
+    assert result.returncode == 0, result.stderr
+    assert "12 new" in result.stdout and "12 tagged" in result.stdout
+    return root / "library", photos
+
+
+def _one_line_error(result: subprocess.CompletedProcess, fragment: str) -> None:
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("organizer: error:"), result.stderr
+    assert fragment in lines[0]
+
+
+def test_show_json_reports_source_score_and_state(tagged_library) -> None:
+    library, photos = tagged_library
+    result = run_cli("show", photos[0], "--json", library=library)
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["path"] == str(photos[0])
+    assert shown["tags"], "a COCO photo should get at least one tag"
+    for tag in shown["tags"]:
+        assert tag["source"] == "model" and tag["state"] == "suggested"
+        assert 0.0 <= tag["score"] <= 1.0
+
+
+def test_corrections_change_search_and_survive_retag(tagged_library) -> None:
+    library, photos = tagged_library
+    first = json.loads(run_cli("show", photos[1], "--json", library=library).stdout)
+    wrong = first["tags"][0]["tag"]
+    result = run_cli("tag", photos[1], photos[2], "--add", "grandma", "--remove", wrong,
+                     library=library)
+    assert result.returncode == 0, result.stderr
+    found = run_cli("search", "grandma", "--json", library=library)
+    assert set(json.loads(found.stdout)["paths"]) == {str(photos[1]), str(photos[2])}
+    assert run_cli("retag", photos[1].parent, library=library).returncode == 0
+    after = {t["tag"]: t for t in json.loads(
+        run_cli("show", photos[1], "--json", library=library).stdout)["tags"]}
+    assert after[wrong]["state"] == "rejected"
+    assert after["grandma"]["state"] == "confirmed" and after["grandma"]["source"] == "user"
+    assert str(photos[1]) not in run_cli("search", f'"{wrong}"', library=library).stdout
+
+
+def test_bad_query_names_the_position(tagged_library) -> None:
+    library, _ = tagged_library
+    _one_line_error(run_cli("search", "dog AND (cat OR", library=library), "position")
+
+
+def test_unknown_file_and_folder_are_clear_errors(tagged_library, tmp_path) -> None:
+    library, _ = tagged_library
+    _one_line_error(run_cli("show", tmp_path / "nope.jpg", library=library), "not in the library")
+    _one_line_error(run_cli("add", tmp_path / "missing", library=library), "does not exist")
+
+
+def test_missing_and_corrupt_model_are_clear_errors(tmp_path, shared_data) -> None:
+    photos = copy_photos(shared_data / "photos" / "coco128" / "images", tmp_path / "photos",
+                         sorted(coco_labels(shared_data))[:1])
+    library = tmp_path / "library"
+    assert run_cli("search", "dog", library=library).returncode == 0
+    broken = library / "models" / "broken"
+    shutil.copytree(default_bundle_dir(), broken)
+    (broken / "model.onnx").write_bytes(b"\x00garbage" * 1000)
+    _set_active_model(library, "broken")
+    _one_line_error(run_cli("add", photos[0].parent, library=library), "cannot load model")
+    (broken / "bundle.json").write_text("{ not json")
+    _one_line_error(run_cli("add", photos[0].parent, library=library), "unreadable")
+    _set_active_model(library, "gone")
+    _one_line_error(run_cli("add", photos[0].parent, library=library), "missing")
+    connection = sqlite3.connect(library / "library.sqlite")
+    assert connection.execute("SELECT COUNT(*) FROM photos WHERE tagged_model IS NOT NULL"
+                              ).fetchone()[0] == 0
+
+
+def test_locked_database_is_reported(tagged_library) -> None:
+    library, photos = tagged_library
+    blocker = sqlite3.connect(library / "library.sqlite", isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        _one_line_error(run_cli("tag", photos[0], "--add", "x", library=library), "locked")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
+def test_demo_tags_the_bundled_samples(tmp_path) -> None:
+    result = run_cli("demo", library=tmp_path / "library")
+    assert result.returncode == 0, result.stderr
+    assert "8 new" in result.stdout
+    lines = [line for line in result.stdout.splitlines() if line.startswith("0000")]
+    assert len(lines) == 8
+    assert "dog" in next(line for line in lines if line.startswith("000000000309"))
+
+
+def test_wheel_carries_the_model_bundle(tmp_path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path), str(REPO_ROOT)],
+        check=True, capture_output=True, timeout=300,
+    )
+    wheel = next(tmp_path.glob("organizer-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for required in ("model.onnx", "bundle.json"):
+        assert f"organizer/bundled_models/default/{required}" in names
+    assert "organizer/resources/sample_photos/000000000309.jpg" in names
+
+
+def _set_active_model(library: Path, version: str) -> None:
+    connection = sqlite3.connect(library / "library.sqlite")
+    with connection:
+        connection.execute(
+            "INSERT INTO settings (key, value) VALUES ('active_model', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (version,))
+    connection.close()
