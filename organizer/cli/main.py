@@ -111,7 +111,11 @@ def _command_modules() -> list:
 
 
 def run_gui(app: App, args: argparse.Namespace) -> int:
-    raise OrganizerError("the desktop app is not part of this build yet; see 'organizer --help'")
+    try:
+        from organizer.ui import run
+    except ImportError as error:
+        raise OrganizerError(f"the desktop app needs PySide6 ({error})") from error
+    return run(app)
 
 
 def run_add(app: App, args: argparse.Namespace) -> int:

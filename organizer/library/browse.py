@@ -1,0 +1,247 @@
+"""Read-only queries the desktop app needs: sorted id lists, faceted tag counts, photo details.
+
+Kept apart from ``store`` because these serve browsing (many rows, sorted, filtered by query and
+folder) while ``store`` serves ingest and corrections. No Qt here: the UI calls these from worker
+threads, each with its own connection.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from organizer.library.query import compile_query, parse_query
+from organizer.library.store import Library, PhotoTag, _json_ids
+
+
+class SortOrder(Enum):
+    DATE_TAKEN = "date"
+    NAME = "name"
+
+
+# Photos without a date go last; ties fall back to the path so the order is stable.
+_ORDER_SQL = {
+    SortOrder.DATE_TAKEN: "taken_at IS NULL, taken_at, path",
+    SortOrder.NAME: "path",
+}
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What the album grid shows: a tag query (None = everything) within a folder (None = all)."""
+
+    query: str | None = None
+    folder: Path | None = None
+
+    def is_empty(self) -> bool:
+        return not (self.query and self.query.strip()) and self.folder is None
+
+
+@dataclass(frozen=True)
+class PhotoRow:
+    """The little the grid needs to draw one cell."""
+
+    id: int
+    path: str
+    content_hash: str | None
+    orientation: int | None
+    taken_at: str | None
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.path)
+
+
+@dataclass(frozen=True)
+class TagCount:
+    name: str
+    display_en: str | None
+    display_zh: str | None
+    origin: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PhotoDetails:
+    id: int
+    path: str
+    size: int
+    width: int | None
+    height: int | None
+    taken_at: str | None
+    orientation: int | None
+    content_hash: str | None
+    tagged_model: str | None
+    error: str | None
+    tags: list[PhotoTag] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FolderNode:
+    """A folder holding photos, with the number of photos at or below it."""
+
+    path: Path
+    count: int
+    folder_id: int | None = None
+    children: list[FolderNode] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TagStateRow:
+    """One photo-tag row exactly as stored, so an edit can be undone to the very same state."""
+
+    photo_id: int
+    tag: str
+    source: str
+    state: str
+    score: float | None
+    model_version: str | None
+    updated_at: float
+
+
+def _folder_clause(folder: Path | None, column: str = "path") -> tuple[str, list]:
+    if folder is None:
+        return "", []
+    prefix = str(Path(folder).resolve())
+    return (
+        f" AND ({column} >= ? AND {column} < ?)",
+        [prefix + os.sep, prefix + chr(ord(os.sep) + 1)],
+    )
+
+
+def _matching_sql(library: Library, selection: Filter) -> tuple[str, list]:
+    """SQL selecting matching photo ids (unordered) and its parameters.
+
+    Raises QuerySyntaxError for a bad query: callers show it instead of crashing.
+    """
+    folder_sql, folder_params = _folder_clause(selection.folder)
+    if selection.query and selection.query.strip():
+        query_sql, query_params = compile_query(
+            parse_query(selection.query), library.tag_with_descendants
+        )
+        return (
+            f"SELECT id FROM photos WHERE id IN ({query_sql}){folder_sql}",
+            [*query_params, *folder_params],
+        )
+    return f"SELECT id FROM photos WHERE 1{folder_sql}", folder_params
+
+
+def photo_ids(library: Library, selection: Filter, order: SortOrder) -> list[int]:
+    """Every matching photo id in display order (100k ids is a few MB; rows come lazily)."""
+    ids_sql, params = _matching_sql(library, selection)
+    sql = f"{ids_sql} ORDER BY {_ORDER_SQL[order]}"
+    return [row[0] for row in library.database.execute(sql, params)]
+
+
+def photo_rows(library: Library, ids: Sequence[int]) -> dict[int, PhotoRow]:
+    if not ids:
+        return {}
+    rows = library.database.execute(
+        "SELECT id, path, content_hash, orientation, taken_at FROM photos "
+        "WHERE id IN (SELECT value FROM json_each(?))",
+        (_json_ids(ids),),
+    ).fetchall()
+    return {row[0]: PhotoRow(*row) for row in rows}
+
+
+def tag_counts(library: Library, selection: Filter) -> list[TagCount]:
+    """Visible tags among the matching photos with how many carry each (most common first)."""
+    base = (
+        "SELECT t.name, t.display_en, t.display_zh, t.origin, COUNT(*) FROM photo_tags pt "
+        "JOIN tags t ON t.id = pt.tag_id WHERE pt.state != 'rejected'"
+    )
+    params: list = []
+    if not selection.is_empty():
+        ids_sql, params = _matching_sql(library, selection)
+        base += f" AND pt.photo_id IN ({ids_sql})"
+    rows = library.database.execute(
+        base + " GROUP BY t.id ORDER BY COUNT(*) DESC, t.name", params
+    ).fetchall()
+    return [TagCount(*row) for row in rows]
+
+
+def all_tags(library: Library) -> list[TagCount]:
+    """Every tag, used or not, with its visible count (for completion and tag management)."""
+    rows = library.database.execute(
+        "SELECT t.name, t.display_en, t.display_zh, t.origin, "
+        "(SELECT COUNT(*) FROM photo_tags pt WHERE pt.tag_id = t.id AND pt.state != 'rejected') "
+        "FROM tags t ORDER BY t.name"
+    ).fetchall()
+    return [TagCount(*row) for row in rows]
+
+
+def photo_details(library: Library, photo_id: int) -> PhotoDetails | None:
+    row = library.database.execute(
+        "SELECT id, path, size, width, height, taken_at, orientation, content_hash, tagged_model,"
+        " error FROM photos WHERE id = ?",
+        (photo_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    return PhotoDetails(*row, tags=library.photo_tags(photo_id))
+
+
+def tag_summary(library: Library, ids: Sequence[int]) -> list[tuple[PhotoTag, int]]:
+    """For a multi-selection: each tag present on any of the photos, with on how many visible.
+
+    The PhotoTag is a representative row (the highest-scored visible one) for display.
+    """
+    if not ids:
+        return []
+    rows = library.database.execute(
+        "SELECT t.name, t.display_en, t.display_zh, p.name, pt.source, pt.state, MAX(pt.score),"
+        " pt.model_version, SUM(pt.state != 'rejected') FROM photo_tags pt "
+        "JOIN tags t ON t.id = pt.tag_id LEFT JOIN tags p ON p.id = t.parent_id "
+        "WHERE pt.photo_id IN (SELECT value FROM json_each(?)) GROUP BY t.id "
+        "ORDER BY SUM(pt.state != 'rejected') DESC, t.name",
+        (_json_ids(ids),),
+    ).fetchall()
+    return [(PhotoTag(*row[:8]), row[8]) for row in rows]
+
+
+def tag_state_rows(library: Library, ids: Sequence[int], tag: str) -> list[TagStateRow]:
+    """The stored rows for ``tag`` on these photos (absent rows are simply missing)."""
+    tag_id = library.tag_id(tag)
+    if tag_id is None or not ids:
+        return []
+    rows = library.database.execute(
+        "SELECT pt.photo_id, t.name, pt.source, pt.state, pt.score, pt.model_version,"
+        " pt.updated_at FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id "
+        "WHERE pt.tag_id = ? AND pt.photo_id IN (SELECT value FROM json_each(?))",
+        (tag_id, _json_ids(ids)),
+    ).fetchall()
+    return [TagStateRow(*row) for row in rows]
+
+
+def folder_tree(library: Library) -> list[FolderNode]:
+    """Each watched folder with the sub-folders that hold photos, and photo counts."""
+    roots = []
+    for folder_id, root in library.folders():
+        counts: dict[Path, int] = {}
+        folder_sql, params = _folder_clause(root)
+        query = "SELECT path FROM photos WHERE folder_id = ?" + folder_sql
+        for (path,) in library.database.execute(query, [folder_id, *params]):
+            parent = Path(path).parent
+            counts[parent] = counts.get(parent, 0) + 1
+        roots.append(_build_node(root, counts, folder_id))
+    return roots
+
+
+def _build_node(root: Path, counts: dict[Path, int], folder_id: int | None) -> FolderNode:
+    children_of: dict[Path, set[Path]] = {}
+    for directory in counts:
+        # Link every folder between the photo's folder and the root so empty levels still show.
+        current = directory
+        while current != root and root in current.parents:
+            children_of.setdefault(current.parent, set()).add(current)
+            current = current.parent
+
+    def build(path: Path, node_id: int | None) -> FolderNode:
+        children = [build(child, None) for child in sorted(children_of.get(path, ()))]
+        total = counts.get(path, 0) + sum(child.count for child in children)
+        return FolderNode(path, total, node_id, children)
+
+    return build(root, folder_id)

@@ -1,0 +1,117 @@
+"""The album: the grid for the current filter and sort order, re-read when the library changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Signal
+from PySide6.QtWidgets import QStackedLayout, QWidget
+
+from organizer.library import browse
+from organizer.library.browse import Filter, SortOrder
+from organizer.ui.album_model import AlbumModel, PathRole, PhotoIdRole
+from organizer.ui.album_view import THUMB_SIZE, AlbumView
+from organizer.ui.context import UiContext
+from organizer.ui.empty_state import NoMatches
+from organizer.ui.thumbnail_loader import ThumbnailLoader
+
+
+class AlbumPage(QWidget):
+    selectionChanged = Signal(list)  # photo ids
+    openRequested = Signal(str)  # a photo's path (double-click, Enter)
+    # The grid shows the result of a query (tests and the status bar use this).
+    idsLoaded = Signal(int)
+    queryFailed = Signal(str)
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.filter = Filter()
+        self.order = SortOrder.DATE_TAKEN
+        self._generation = 0
+        self.loader = ThumbnailLoader(context.thumbnails, THUMB_SIZE, parent=self)
+        self.model = AlbumModel(context.library, self.loader, self)
+        self.view = AlbumView(self)
+        self.view.setModel(self.model)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        self.view.activated.connect(self._on_activated)
+        self.no_matches = NoMatches(self)
+        self._stack = QStackedLayout(self)
+        self._stack.addWidget(self.view)
+        self._stack.addWidget(self.no_matches)
+
+    def set_filter(self, selection: Filter) -> None:
+        self.filter = selection
+        self.refresh()
+
+    def set_order(self, order: SortOrder) -> None:
+        self.order = order
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the matching ids off the GUI thread; an older answer arriving late is ignored."""
+        self._generation += 1
+        generation = self._generation
+        selection, order = self.filter, self.order
+        self.context.work.read(
+            lambda library: browse.photo_ids(library, selection, order),
+            lambda ids: self._show_ids(generation, ids),
+            lambda message, _details: self.queryFailed.emit(message),
+        )
+
+    def _show_ids(self, generation: int, ids: object) -> None:
+        if generation != self._generation:
+            return
+        selected = self.selected_ids()
+        current = self.view.currentIndex().data(PhotoIdRole)
+        scroll = self.view.verticalScrollBar().value()
+        same = ids == self.model.ids()
+        self.model.set_ids(ids)  # type: ignore[arg-type]
+        if same:
+            self.model.refresh_rows(selected)
+        else:
+            self._restore(selected, current, scroll)
+        self._stack.setCurrentWidget(self.view if ids else self.no_matches)
+        self.idsLoaded.emit(len(ids))  # type: ignore[arg-type]
+
+    def _restore(self, selected: list[int], current: int | None, scroll: int) -> None:
+        """Keep the user's place after a refresh (a retag must not jump back to the top)."""
+        selection = self.view.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.Select
+        for photo_id in selected:
+            row = self.model.row_of(photo_id)
+            if row is not None:
+                selection.select(self.model.index(row), flags)
+        if current is not None and (row := self.model.row_of(current)) is not None:
+            selection.setCurrentIndex(
+                self.model.index(row), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        self.view.verticalScrollBar().setValue(scroll)
+        self._on_selection()
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted(index.row() for index in self.view.selectionModel().selectedIndexes())
+        return [self.model.id_at(row) for row in rows]
+
+    def selected_paths(self) -> list[str]:
+        return [index.data(PathRole) for index in self.view.selectionModel().selectedIndexes()]
+
+    def step(self, delta: int) -> str | None:
+        """Move the current photo by ``delta`` (the large viewer's previous/next)."""
+        row = self.view.currentIndex().row() + delta
+        if not 0 <= row < self.model.rowCount():
+            return None
+        index = self.model.index(row)
+        self.view.setCurrentIndex(index)
+        return index.data(PathRole)
+
+    def folder(self) -> Path | None:
+        return self.filter.folder
+
+    def _on_selection(self, *_args: object) -> None:
+        self.selectionChanged.emit(self.selected_ids())
+
+    def _on_activated(self, index: object) -> None:
+        path = self.model.index(index.row()).data(PathRole)  # type: ignore[attr-defined]
+        if path:
+            self.openRequested.emit(path)

@@ -1,0 +1,56 @@
+"""Builds the UI objects from an ``App`` and runs the event loop."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QIcon, QUndoStack
+from PySide6.QtWidgets import QApplication
+
+from organizer.app import App
+from organizer.thumbnails import ThumbnailCache
+from organizer.ui.context import LibraryEvents, UiContext
+from organizer.ui.errors import ExceptionReporter
+from organizer.ui.jobs import BackgroundWork, EngineHolder
+from organizer.ui.main_window import MainWindow
+from organizer.ui.translations import TRANSLATIONS_DIR, install_translators
+
+ICON = TRANSLATIONS_DIR.parent / "icons" / "organizer.svg"
+
+
+def build_context(app: App, parent: object = None) -> UiContext:
+    """The shared objects the widgets need; tests build their windows the same way."""
+    engines = EngineHolder(app.library_dir)
+    work = BackgroundWork(app.library_dir, engines, parent)  # type: ignore[arg-type]
+    return UiContext(
+        app=app,
+        work=work,
+        thumbnails=ThumbnailCache(Path(app.library_dir) / "thumbnails"),
+        events=LibraryEvents(parent),  # type: ignore[arg-type]
+        undo=QUndoStack(parent),  # type: ignore[arg-type]
+        tag_names_language=app.library.setting("tag_language", "en") or "en",
+    )
+
+
+def run_app(app: App, argv: list[str] | None = None) -> int:
+    application = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    application.setOrganizationName("Organizer")
+    application.setApplicationName("Organizer")
+    application.setDesktopFileName("organizer")
+    if ICON.is_file():
+        application.setWindowIcon(QIcon(str(ICON)))
+    translators = install_translators(application, app.library.setting("ui_language"))
+    context = build_context(app, application)
+    window = MainWindow(context)
+    reporter = ExceptionReporter(lambda: window)
+    reporter.install()
+    try:
+        window.show()
+        return application.exec()
+    finally:
+        reporter.uninstall()
+        context.work.cancel_jobs()
+        context.work.wait(60000)
+        window.album.loader.wait(10000)
+        del translators

@@ -1,0 +1,51 @@
+"""What the widgets share, built once by the app entry point and passed in (no globals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from organizer.app import App
+from organizer.library.store import Library
+from organizer.thumbnails import ThumbnailCache
+from organizer.ui.jobs import BackgroundWork
+
+
+class LibraryEvents(QObject):
+    """One place views learn what changed; each refreshes itself from these signals."""
+
+    # Photos whose tags changed (an edit, an undo).
+    tagsChanged = Signal(list)
+    # Photos appeared, vanished or were retagged: counts and grids must be re-read.
+    photosChanged = Signal()
+    foldersChanged = Signal()
+    # Tags renamed, merged, deleted, or the display language changed.
+    tagNamesChanged = Signal()
+
+
+@dataclass
+class UiContext:
+    app: App
+    work: BackgroundWork
+    thumbnails: ThumbnailCache
+    events: LibraryEvents
+    undo: QUndoStack
+    # Cached: display names are asked for on every repaint of the tag panel.
+    tag_names_language: str = "en"
+
+    @property
+    def library(self) -> Library:
+        """The GUI thread's own connection: only small, indexed reads go through it."""
+        return self.app.library
+
+    def set_tag_language(self, language: str) -> None:
+        self.library.set_setting("tag_language", language)
+        self.tag_names_language = language
+        self.events.tagNamesChanged.emit()
+
+    def display_name(self, name: str, display_en: str | None, display_zh: str | None) -> str:
+        if self.tag_names_language == "zh_CN" and display_zh:
+            return display_zh
+        return display_en or name

@@ -1,0 +1,389 @@
+"""The main window: wires the panels together; each panel does its own work."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from organizer.library import browse
+from organizer.library.browse import Filter, SortOrder
+from organizer.ui.album_page import AlbumPage
+from organizer.ui.cli_bridge import CommandRunner, available_commands
+from organizer.ui.context import UiContext
+from organizer.ui.empty_state import EmptyState
+from organizer.ui.errors import show_error
+from organizer.ui.folder_panel import FolderModel, FolderPanel
+from organizer.ui.job_status import JobStatus
+from organizer.ui.model_menu import ModelMenu
+from organizer.ui.photo_panel import PhotoPanel
+from organizer.ui.photo_viewer import PhotoViewer
+from organizer.ui.tag_count_model import TagCountModel
+from organizer.ui.tag_manager import TagManager
+from organizer.ui.tag_panel import TagPanel
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setWindowTitle(self.tr("Organizer"))
+        self.commands = CommandRunner(context.app.library_dir, self)
+        self.cli_commands = available_commands()
+
+        self.folders = FolderPanel(FolderModel(self), self)
+        self.folders.can_write_tags = "write" in self.cli_commands
+        self.tags = TagPanel(TagCountModel(context.display_name, self), self)
+        self.album = AlbumPage(context, self)
+        self.details = PhotoPanel(context, self)
+        self.viewer = PhotoViewer(context.work, self)
+        self.empty = EmptyState(self)
+        self.tag_manager = TagManager(context, self)
+
+        left = QSplitter(Qt.Orientation.Vertical, self)
+        left.addWidget(self.folders)
+        left.addWidget(self.tags)
+        left.setSizes([220, 480])
+        self.center = QStackedWidget(self)
+        for page in (self.empty, self.album, self.viewer):
+            self.center.addWidget(page)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.center)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 760, 340])
+        self.setCentralWidget(splitter)
+
+        self.count_label = QLabel(self)
+        self.statusBar().addWidget(self.count_label, 1)
+        self.jobs = JobStatus(context.work, self)
+        self.statusBar().addPermanentWidget(self.jobs)
+
+        self._build_menus()
+        self._connect()
+        self._restore_geometry()
+        self.reload_all()
+
+    # -- wiring ----------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        events, work = self.context.events, self.context.work
+        self.folders.addRequested.connect(self.add_folder)
+        self.empty.addRequested.connect(self.add_folder)
+        self.folders.folderSelected.connect(self._on_folder)
+        self.folders.removeRequested.connect(self.remove_folder)
+        self.folders.retagRequested.connect(self.retag)
+        self.folders.rescanRequested.connect(self.rescan)
+        self.folders.writeRequested.connect(self.write_tags)
+        self.folders.openRequested.connect(self.open_in_file_manager)
+        self.tags.queryChanged.connect(self._on_query)
+        self.tags.renameRequested.connect(self.tag_manager.rename)
+        self.tags.mergeRequested.connect(self.tag_manager.merge)
+        self.tags.deleteRequested.connect(self.tag_manager.delete)
+        self.album.selectionChanged.connect(self.details.show_photos)
+        self.album.openRequested.connect(self.open_photo)
+        self.album.idsLoaded.connect(self._on_ids_loaded)
+        self.album.queryFailed.connect(lambda message: show_error(self, message))
+        self.album.view.contextMenuRequested.connect(self._album_menu)
+        self.viewer.closed.connect(self.close_photo)
+        self.viewer.stepped.connect(self._step_photo)
+        events.tagsChanged.connect(self._on_tags_changed)
+        events.photosChanged.connect(self.reload_all)
+        events.foldersChanged.connect(self.reload_all)
+        events.tagNamesChanged.connect(self._reload_tags)
+        work.jobFinished.connect(lambda _name, _report: events.photosChanged.emit())
+        work.jobFailed.connect(lambda name, message: show_error(self, f"{name}: {message}"))
+        work.unhandledError.connect(lambda message, details: show_error(self, message, details))
+        self.commands.finished.connect(self._on_command_finished)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        add = file_menu.addAction(self.tr("&Add Folder…"), self.add_folder)
+        add.setShortcut(QKeySequence.StandardKey.Open)
+        file_menu.addAction(self.tr("&Rescan All Folders"), lambda: self.rescan(None))
+        file_menu.addSeparator()
+        file_menu.addAction(self.tr("&Settings…"), self.open_settings).setShortcut(
+            QKeySequence.StandardKey.Preferences
+        )
+        file_menu.addSeparator()
+        file_menu.addAction(self.tr("&Quit"), self.close).setShortcut(QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu(self.tr("&Edit"))
+        undo = self.context.undo.createUndoAction(self, self.tr("&Undo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.context.undo.createRedoAction(self, self.tr("&Redo"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit.addAction(undo)
+        edit.addAction(redo)
+        edit.addSeparator()
+        edit.addAction(self.tr("Select &All"), self.album.view.selectAll).setShortcut(
+            QKeySequence.StandardKey.SelectAll
+        )
+        find = edit.addAction(self.tr("&Find…"), self._focus_search)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        add_tag = edit.addAction(self.tr("Add &Tag to Selection"), self._focus_add_tag)
+        add_tag.setShortcut(QKeySequence("T"))
+
+        view = bar.addMenu(self.tr("&View"))
+        sort_group = QActionGroup(self)
+        for label, order in (
+            (self.tr("Sort by &Date Taken"), SortOrder.DATE_TAKEN),
+            (self.tr("Sort by &Name"), SortOrder.NAME),
+        ):
+            action = view.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(order == self.album.order)
+            action.triggered.connect(lambda _checked, o=order: self.album.set_order(o))
+            sort_group.addAction(action)
+        view.addSeparator()
+        names_group = QActionGroup(self)
+        for label, language in (
+            (self.tr("Tag Names in &English"), "en"),
+            (self.tr("Tag Names in &Chinese (简体中文)"), "zh_CN"),
+        ):
+            action = view.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(self.context.tag_names_language == language)
+            action.triggered.connect(
+                lambda _checked, lang=language: self.context.set_tag_language(lang)
+            )
+            names_group.addAction(action)
+        view.addSeparator()
+        view.addAction(self.tr("Show &All Photos"), self._show_all).setShortcut(
+            QKeySequence("Ctrl+Shift+A")
+        )
+
+        tags = bar.addMenu(self.tr("&Tags"))
+        tags.addAction(self.tr("&Rename Tag…"), lambda: self.tag_manager.rename(None))
+        tags.addAction(self.tr("&Merge Tags…"), lambda: self.tag_manager.merge(None))
+        tags.addAction(self.tr("&Delete Tag…"), lambda: self.tag_manager.delete(None))
+
+        self.model_menu = ModelMenu(self.commands, self.cli_commands, self.context, self)
+        bar.addMenu(self.model_menu)
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.tr("&About Organizer"), self._about)
+
+    def _restore_geometry(self) -> None:
+        geometry = QSettings().value("main_window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 860)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings().setValue("main_window/geometry", self.saveGeometry())
+        self.context.work.cancel_jobs()
+        super().closeEvent(event)
+
+    # -- refreshing ------------------------------------------------------------------------
+
+    def reload_all(self) -> None:
+        keep = self.album.folder()
+        self.context.work.read(
+            lambda library: (browse.folder_tree(library), library.photo_count()),
+            lambda result: self._show_folders(result, keep),
+        )
+        self.album.refresh()
+        self._reload_tags()
+
+    def _show_folders(self, result: object, keep: Path | None) -> None:
+        roots, total = result  # type: ignore[misc]
+        self.folders.reload(roots, total, keep)
+        has_folders = bool(roots)
+        if not has_folders:
+            self.center.setCurrentWidget(self.empty)
+        elif self.center.currentWidget() is self.empty:
+            self.center.setCurrentWidget(self.album)
+
+    def _reload_tags(self) -> None:
+        selection = self.album.filter
+        self.context.work.read(
+            lambda library: (browse.tag_counts(library, selection), browse.all_tags(library)),
+            self._show_tags,
+            lambda message, _details: self.tags.search.error.setText(message),
+        )
+
+    def _show_tags(self, result: object) -> None:
+        counts, every = result  # type: ignore[misc]
+        self.tags.model.set_counts(counts)
+        names = sorted({t.name for t in every} | {t.display_zh for t in every if t.display_zh})
+        self.tags.search.set_tag_names(sorted(t.name for t in every))
+        self.details.set_tag_names(names)
+        self.tag_manager.set_tags(every)
+
+    def _on_ids_loaded(self, count: int) -> None:
+        total_text = self.tr("{count} photos").format(count=count)
+        if not self.album.filter.is_empty():
+            total_text = self.tr("{count} photos match").format(count=count)
+        self.count_label.setText(total_text)
+
+    def _on_tags_changed(self, _photo_ids: list) -> None:
+        self._reload_tags()
+        if self.album.filter.query:
+            self.album.refresh()
+
+    def _on_folder(self, folder: Path | None) -> None:
+        self.album.set_filter(Filter(self.album.filter.query, folder))
+        self._reload_tags()
+
+    def _on_query(self, query: str) -> None:
+        self.album.set_filter(Filter(query or None, self.album.filter.folder))
+        self._reload_tags()
+
+    def _show_all(self) -> None:
+        self.tags.search.set_query("")
+        self.folders.view.setCurrentIndex(self.folders.model.index(0, 0))
+        self._on_folder(None)
+
+    # -- folder actions --------------------------------------------------------------------
+
+    def add_folder(self) -> None:
+        directory = QFileDialog.getExistingDirectory(self, self.tr("Add a photo folder"))
+        if directory:
+            self.add_folders([Path(directory)])
+
+    def add_folders(self, folders: list[Path]) -> None:
+        name = self.tr("Adding {folder}").format(folder=", ".join(f.name for f in folders))
+        self.context.work.run_job(
+            name, lambda pipeline, progress, cancel: pipeline.add_folders(folders, progress, cancel)
+        )
+        # The folder shows up at once; its photos arrive when the job reports back.
+        self.context.work.edit(
+            lambda library: [library.add_folder(f) for f in folders],
+            lambda _ids: self.context.events.foldersChanged.emit(),
+        )
+
+    def remove_folder(self, folder_id: int, path: str) -> None:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Remove folder"),
+            self.tr(
+                "Stop watching {path}?\n\nIts photos leave the library with their tags and "
+                "corrections. The files themselves are not touched."
+            ).format(path=path),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.context.work.edit(
+            lambda library: library.remove_folder(folder_id),
+            lambda _result: self.context.events.foldersChanged.emit(),
+        )
+
+    def retag(self, path: str) -> None:
+        target = Path(path)
+        self.context.work.run_job(
+            self.tr("Retagging {folder}").format(folder=target.name),
+            lambda pipeline, progress, cancel: pipeline.retag([target], progress, cancel),
+        )
+
+    def rescan(self, path: str | None) -> None:
+        targets = [Path(path)] if path else None
+        label = Path(path).name if path else self.tr("all folders")
+        self.context.work.run_job(
+            self.tr("Scanning {folder}").format(folder=label),
+            lambda pipeline, progress, cancel: pipeline.scan(targets, progress, cancel),
+        )
+
+    def write_tags(self, path: str) -> None:
+        self.jobs.label.setText(self.tr("Writing tags into files under {path}…").format(path=path))
+        self.commands.run("write", [path])
+
+    def open_in_file_manager(self, path: str) -> None:
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+            show_error(self, self.tr("Could not open a file manager for {path}").format(path=path))
+
+    def _on_command_finished(self, command: str, code: int, output: str) -> None:
+        if code == 0:
+            lines = output.strip().splitlines()
+            self.jobs.label.setText(f"{command}: {lines[-1] if lines else 'done'}")
+        else:
+            show_error(
+                self,
+                self.tr("“organizer {command}” failed (exit status {code}).").format(
+                    command=command, code=code
+                ),
+                output,
+            )
+        self.context.events.photosChanged.emit()
+
+    # -- photos ----------------------------------------------------------------------------
+
+    def open_photo(self, path: str) -> None:
+        self.center.setCurrentWidget(self.viewer)
+        self.viewer.show_path(path)
+        self.viewer.setFocus()
+
+    def close_photo(self) -> None:
+        self.center.setCurrentWidget(self.album)
+        self.album.view.setFocus()
+
+    def _step_photo(self, delta: int) -> None:
+        path = self.album.step(delta)
+        if path:
+            self.viewer.show_path(path)
+
+    def _album_menu(self, position: object) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        paths = self.album.selected_paths()
+        if not paths:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.tr("Open"), lambda: self.open_photo(paths[0]))
+        menu.addAction(self.tr("Add Tag…"), self._focus_add_tag)
+        menu.addAction(
+            self.tr("Retag {count} Photo(s)").format(count=len(paths)),
+            lambda: self.context.work.run_job(
+                self.tr("Retagging {count} photo(s)").format(count=len(paths)),
+                lambda pipeline, progress, cancel: pipeline.retag(
+                    [Path(p) for p in paths], progress, cancel
+                ),
+            ),
+        )
+        menu.addAction(
+            self.tr("Show in File Manager"),
+            lambda: self.open_in_file_manager(str(Path(paths[0]).parent)),
+        )
+        menu.popup(position)  # type: ignore[arg-type]
+
+    def _focus_search(self) -> None:
+        self.tags.search.edit.setFocus()
+        self.tags.search.edit.selectAll()
+
+    def _focus_add_tag(self) -> None:
+        if self.details.photo_ids():
+            self.details.new_tag.setFocus()
+
+    def open_settings(self) -> None:
+        from organizer.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.context, self)
+        dialog.foldersAdded.connect(self.add_folders)
+        dialog.folderRemoved.connect(self.remove_folder)
+        dialog.open()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About Organizer"),
+            self.tr(
+                "Organizer tags your photos with a local model, lets you correct the tags, "
+                "and keeps every tag's provenance.\n\nLibrary: {path}"
+            ).format(path=self.context.app.library_dir),
+        )

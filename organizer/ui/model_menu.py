@@ -1,0 +1,71 @@
+"""Menu Model: retrain, versions and rollback, through the ``train``/``models`` commands."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
+
+from organizer.ui.cli_bridge import CommandRunner
+from organizer.ui.context import UiContext
+from organizer.ui.errors import show_error
+
+
+class ModelMenu(QMenu):
+    def __init__(
+        self,
+        commands: CommandRunner,
+        available: set[str],
+        context: UiContext,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(self.tr("&Model"), parent)
+        self._commands = commands
+        self._context = context
+        self.setToolTipsVisible(True)
+        self.retrain = self.addAction(self.tr("&Retrain…"), self._retrain)
+        self.versions = self.addAction(self.tr("&Versions and Rollback…"), self._versions)
+        if "train" not in available:
+            self.retrain.setEnabled(False)
+            self.retrain.setToolTip(self.tr("Training is not part of this build yet"))
+        if "models" not in available:
+            self.versions.setEnabled(False)
+            self.versions.setToolTip(self.tr("Model versions are not part of this build yet"))
+
+    def _retrain(self) -> None:
+        self.retrain.setEnabled(False)
+        self._commands.run("train", [], self._after_change)
+
+    def _versions(self) -> None:
+        self._commands.run("models", ["--json"], self._choose_version)
+
+    def _choose_version(self, code: int, output: str) -> None:
+        if code != 0:
+            return
+        try:
+            listing = json.loads(output)
+        except json.JSONDecodeError:
+            show_error(
+                self.parentWidget(), self.tr("Unexpected output from 'organizer models'"), output
+            )
+            return
+        entries = listing.get("models", listing) if isinstance(listing, dict) else listing
+        versions = [str(e.get("version", e)) if isinstance(e, dict) else str(e) for e in entries]
+        if not versions:
+            return
+        version, ok = QInputDialog.getItem(
+            self.parentWidget(),
+            self.tr("Model versions"),
+            self.tr("Use model version:"),
+            versions,
+            0,
+            False,
+        )
+        if ok and version:
+            self._commands.run("models", ["use", version], self._after_change)
+
+    def _after_change(self, code: int, _output: str) -> None:
+        self.retrain.setEnabled(True)
+        if code == 0:
+            # The active model changed on disk: the next job loads it.
+            self._context.work.engines.reset()

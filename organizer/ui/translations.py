@@ -1,0 +1,27 @@
+"""Loading the UI translation (.qm) for the chosen language or the system locale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "translations"
+
+
+def install_translators(application: QApplication, language: str | None) -> list[QTranslator]:
+    """Install Organizer's and Qt's own translations; returns them (they must stay alive)."""
+    locale = QLocale(language) if language and language != "system" else QLocale.system()
+    installed = []
+    ours = QTranslator(application)
+    if ours.load(locale, "organizer", "_", str(TRANSLATIONS_DIR)):
+        application.installTranslator(ours)
+        installed.append(ours)
+    # Qt's standard dialogs (buttons, file dialog) in the same language.
+    qt = QTranslator(application)
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt.load(locale, "qtbase", "_", qt_dir):
+        application.installTranslator(qt)
+        installed.append(qt)
+    return installed
