@@ -1,0 +1,252 @@
+"""The desktop app on a real library: grid filtering, models, retag, tag edits and undo."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import QItemSelectionModel, Qt  # noqa: E402
+from PySide6.QtTest import QAbstractItemModelTester  # noqa: E402
+
+from organizer.library import browse  # noqa: E402
+from organizer.ui.album_model import PhotoIdRole  # noqa: E402
+from organizer.ui.application import build_context  # noqa: E402
+from organizer.ui.main_window import MainWindow  # noqa: E402
+from organizer.ui.tag_count_model import TagNameRole  # noqa: E402
+from ui_helpers import copy_coco, open_tiny_app  # noqa: E402
+
+WAIT_MS = 20000
+
+
+@pytest.fixture(scope="module")
+def built_library(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
+    """Index and tag 40 real photos once; each test works on its own copy."""
+    root = tmp_path_factory.mktemp("built")
+    app = open_tiny_app(root / "library")
+    copy_coco(shared_data, root / "photos" / "first", 25)
+    source = shared_data / "photos" / "coco128" / "images"
+    (root / "photos" / "second").mkdir()
+    for path in sorted(source.glob("*.jpg"))[25:40]:
+        shutil.copy2(path, root / "photos" / "second" / path.name)
+    report = app.pipeline().add_folders([root / "photos"])
+    assert report.tagged == 40 and not report.failed
+    app.close()
+    return root
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, built_library: Path):
+    root = tmp_path / "copy"
+    shutil.copytree(built_library, root)
+    # Paths in the index are absolute: point them at this copy.
+    from organizer.app import open_app
+
+    app = open_app(root / "library")
+    with app.library.transaction() as db:
+        old, new = str(built_library), str(root)
+        db.execute("UPDATE folders SET path = replace(path, ?, ?)", (old, new))
+        db.execute("UPDATE photos SET path = replace(path, ?, ?)", (old, new))
+    context = build_context(app)
+    main = MainWindow(context)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitUntil(lambda: main.album.model.rowCount() == 40, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: main.tags.model.rowCount() > 0, timeout=WAIT_MS)
+    yield main
+    context.work.cancel_jobs()
+    context.work.wait()
+    main.album.loader.wait()
+    app.close()
+
+
+def _paths(library, query: str) -> set[str]:
+    return set(library.photo_paths(library.search(query)))
+
+
+def _grid_paths(main: MainWindow) -> set[str]:
+    model = main.album.model
+    return {model.photo_row(row).path for row in range(model.rowCount())}
+
+
+def test_item_models_pass_the_model_tester(window: MainWindow) -> None:
+    for model in (
+        window.album.model,
+        window.tags.model,
+        window.folders.model,
+        window.details.model,
+    ):
+        QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    # Exercise data() for every row and role the views use, with the tester attached.
+    for row in range(window.album.model.rowCount()):
+        index = window.album.model.index(row)
+        assert index.data(Qt.ItemDataRole.DisplayRole).endswith(".jpg")
+        index.data(Qt.ItemDataRole.DecorationRole)
+
+
+def test_clicking_a_tag_shows_exactly_its_photos(qtbot, window: MainWindow) -> None:
+    library = window.context.library
+    counts = {name: count for name, count in library.tag_counts()}
+    row = next(r for r in range(window.tags.model.rowCount()))
+    name = window.tags.model.index(row, 0).data(TagNameRole)
+    expected = _paths(library, name)
+    assert len(expected) == counts[name] > 0
+    window.tags.view.clicked.emit(window.tags.model.index(row, 0))
+    assert window.tags.search.text() == name
+    qtbot.waitUntil(lambda: window.album.model.rowCount() == len(expected), timeout=WAIT_MS)
+    assert _grid_paths(window) == expected
+    # The tag panel now counts only the shown photos.
+    qtbot.waitUntil(
+        lambda: window.tags.model.index(0, 1).data(Qt.ItemDataRole.DisplayRole) == len(expected),
+        timeout=WAIT_MS,
+    )
+
+
+@pytest.mark.parametrize("query", ["reddish AND NOT bright", "bluish OR greenish", "NOT reddish"])
+def test_boolean_queries_match_the_index(qtbot, window: MainWindow, query: str) -> None:
+    expected = _paths(window.context.library, query)
+    window.tags.search.set_query(query)
+    qtbot.waitUntil(lambda: _grid_paths(window) == expected, timeout=WAIT_MS)
+
+
+def test_folder_and_query_combine(qtbot, window: MainWindow) -> None:
+    library = window.context.library
+    second = next(p for _, p in library.folders()) / "second"
+    expected = {p for p in _paths(library, "reddish") if Path(p).parent == second}
+    window.tags.search.set_query("reddish")
+    window.folders.folderSelected.emit(second)
+    qtbot.waitUntil(lambda: _grid_paths(window) == expected, timeout=WAIT_MS)
+
+
+def test_syntax_error_is_shown_not_thrown(qtbot, window: MainWindow) -> None:
+    window.tags.search.set_query("reddish AND (")
+    assert "position" in window.tags.search.error_text()
+    assert window.album.model.rowCount() == 40  # the last good result stays
+    window.tags.search.set_query("bright")
+    assert window.tags.search.error_text() == ""
+
+
+def test_sort_by_name(qtbot, window: MainWindow) -> None:
+    from organizer.library.browse import SortOrder
+
+    window.album.set_order(SortOrder.NAME)
+    qtbot.wait(200)
+    paths = [window.album.model.photo_row(r).path for r in range(window.album.model.rowCount())]
+    assert paths == sorted(paths)
+
+
+def test_thumbnails_load_in_background(qtbot, window: MainWindow) -> None:
+    model = window.album.model
+    model.index(0).data(Qt.ItemDataRole.DecorationRole)
+    qtbot.waitUntil(
+        lambda: model.index(0).data(Qt.ItemDataRole.DecorationRole) is not None, timeout=WAIT_MS
+    )
+    row = model.photo_row(0)
+    assert window.context.thumbnails.cached(row.content_hash) is not None
+
+
+def _select(window: MainWindow, rows: list[int]) -> list[int]:
+    view = window.album.view
+    view.clearSelection()
+    for row in rows:
+        view.selectionModel().select(
+            window.album.model.index(row), QItemSelectionModel.SelectionFlag.Select
+        )
+    return [window.album.model.index(r).data(PhotoIdRole) for r in rows]
+
+
+def _state(library, photo_id: int, tag: str) -> tuple[str, str] | None:
+    row = library.database.execute(
+        "SELECT pt.source, pt.state FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id "
+        "WHERE pt.photo_id = ? AND t.name = ?",
+        (photo_id, tag),
+    ).fetchone()
+    return tuple(row) if row else None
+
+
+def test_reject_add_and_undo(qtbot, window: MainWindow) -> None:
+    library = window.context.library
+    ids = _select(window, [0, 1, 2])
+    qtbot.waitUntil(lambda: window.details.photo_ids() == ids, timeout=WAIT_MS)
+    tagged = [
+        (pid, t.tag)
+        for pid in ids
+        for t in library.photo_tags(pid)
+        if t.source == "model" and t.state == "suggested"
+    ]
+    assert tagged, "the tiny model tags every photo with at least one colour"
+    photo_id, tag = tagged[0]
+    before = library.photo_tags(photo_id)
+
+    # Bulk add a new user tag to the three selected photos.
+    window.details.new_tag.setText("grandma")
+    window.details.add_typed_tag()
+    qtbot.waitUntil(
+        lambda: all(_state(library, pid, "grandma") == ("user", "confirmed") for pid in ids),
+        timeout=WAIT_MS,
+    )
+    assert set(library.search("grandma")) == set(ids)
+
+    # Reject a model suggestion on one photo.
+    _select(window, [ids.index(photo_id)])
+    qtbot.waitUntil(lambda: window.details.photo_ids() == [photo_id], timeout=WAIT_MS)
+    window.details.apply([tag], "rejected")
+    qtbot.waitUntil(lambda: _state(library, photo_id, tag) == ("user", "rejected"), timeout=WAIT_MS)
+    assert photo_id not in library.search(tag)
+
+    # Ctrl+Z twice: the suggestion comes back with its score, then "grandma" goes.
+    window.context.undo.undo()
+    qtbot.waitUntil(lambda: _state(library, photo_id, tag) == ("model", "suggested"), timeout=WAIT_MS)
+    assert [t for t in library.photo_tags(photo_id) if t.tag == tag] == [
+        t for t in before if t.tag == tag
+    ]
+    window.context.undo.undo()
+    qtbot.waitUntil(lambda: library.search("grandma") == [], timeout=WAIT_MS)
+    assert library.photo_tags(photo_id) == before
+    window.context.undo.redo()
+    qtbot.waitUntil(lambda: set(library.search("grandma")) == set(ids), timeout=WAIT_MS)
+
+
+def test_undo_shortcut_is_ctrl_z(window: MainWindow) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    edit_menu = next(a.menu() for a in window.menuBar().actions() if a.menu() and "Edit" in a.text())
+    undo = next(a for a in edit_menu.actions() if a.shortcut().matches(QKeySequence("Ctrl+Z")))
+    assert undo is not None
+
+
+def test_retag_from_folder_menu_keeps_corrections(qtbot, window: MainWindow) -> None:
+    library = window.context.library
+    folder = next(p for _, p in library.folders())
+    photo_id = window.album.model.index(0).data(PhotoIdRole)
+    model_tags = [t.tag for t in library.photo_tags(photo_id) if t.source == "model"]
+    library.set_user_tag([photo_id], model_tags[0], "rejected")
+    library.database.execute("UPDATE photos SET tagged_model = 'old' ")
+    finished = []
+    window.context.work.jobFinished.connect(lambda name, report: finished.append(report))
+    window.folders.retagRequested.emit(str(folder))
+    qtbot.waitUntil(lambda: bool(finished), timeout=60000)
+    assert finished[0].tagged == 40
+    assert _state(library, photo_id, model_tags[0]) == ("user", "rejected")
+    tagged = library.database.execute("SELECT DISTINCT tagged_model FROM photos").fetchall()
+    assert tagged == [("tiny-1",)]
+    # The view refreshes from the job's signal: the rejected tag no longer counts.
+    expected = dict(library.tag_counts())
+    qtbot.waitUntil(
+        lambda: {
+            window.tags.model.index(r, 0).data(TagNameRole): window.tags.model.index(r, 1).data()
+            for r in range(window.tags.model.rowCount())
+        }
+        == expected,
+        timeout=WAIT_MS,
+    )
+    assert "Retagging" in window.jobs.label.text()
+
+
+def test_tag_counts_browse_matches_store(window: MainWindow) -> None:
+    library = window.context.library
+    counts = browse.tag_counts(library, browse.Filter())
+    assert [(c.name, c.count) for c in counts] == library.tag_counts()
