@@ -11,13 +11,13 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtCore import QItemSelectionModel, Qt  # noqa: E402
 from PySide6.QtTest import QAbstractItemModelTester  # noqa: E402
+from ui_helpers import copy_coco, open_tiny_app  # noqa: E402
 
 from organizer.library import browse  # noqa: E402
 from organizer.ui.album_model import PhotoIdRole  # noqa: E402
 from organizer.ui.application import build_context  # noqa: E402
 from organizer.ui.main_window import MainWindow  # noqa: E402
 from organizer.ui.tag_count_model import TagNameRole  # noqa: E402
-from ui_helpers import copy_coco, open_tiny_app  # noqa: E402
 
 WAIT_MS = 20000
 
@@ -199,7 +199,9 @@ def test_reject_add_and_undo(qtbot, window: MainWindow) -> None:
 
     # Ctrl+Z twice: the suggestion comes back with its score, then "grandma" goes.
     window.context.undo.undo()
-    qtbot.waitUntil(lambda: _state(library, photo_id, tag) == ("model", "suggested"), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: _state(library, photo_id, tag) == ("model", "suggested"), timeout=WAIT_MS
+    )
     assert [t for t in library.photo_tags(photo_id) if t.tag == tag] == [
         t for t in before if t.tag == tag
     ]
@@ -213,7 +215,9 @@ def test_reject_add_and_undo(qtbot, window: MainWindow) -> None:
 def test_undo_shortcut_is_ctrl_z(window: MainWindow) -> None:
     from PySide6.QtGui import QKeySequence
 
-    edit_menu = next(a.menu() for a in window.menuBar().actions() if a.menu() and "Edit" in a.text())
+    edit_menu = next(
+        a.menu() for a in window.menuBar().actions() if a.menu() and "Edit" in a.text()
+    )
     undo = next(a for a in edit_menu.actions() if a.shortcut().matches(QKeySequence("Ctrl+Z")))
     assert undo is not None
 
@@ -236,11 +240,15 @@ def test_retag_from_folder_menu_keeps_corrections(qtbot, window: MainWindow) -> 
     # The view refreshes from the job's signal: the rejected tag no longer counts.
     expected = dict(library.tag_counts())
     qtbot.waitUntil(
-        lambda: {
-            window.tags.model.index(r, 0).data(TagNameRole): window.tags.model.index(r, 1).data()
-            for r in range(window.tags.model.rowCount())
-        }
-        == expected,
+        lambda: (
+            {
+                window.tags.model.index(r, 0).data(TagNameRole): window.tags.model.index(
+                    r, 1
+                ).data()
+                for r in range(window.tags.model.rowCount())
+            }
+            == expected
+        ),
         timeout=WAIT_MS,
     )
     assert "Retagging" in window.jobs.label.text()
