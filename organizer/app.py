@@ -5,16 +5,23 @@ Nothing else constructs these objects; the CLI and the desktop app both start he
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from organizer.errors import LibraryError
+from organizer.ingest.pipeline import Pipeline
+from organizer.ingest.writeback import KeywordWriteback, WriteMode, keywords_as_tags
 from organizer.library.database import open_database
 from organizer.library.store import Library
+from organizer.metadata.own_writes import OwnWrites
+from organizer.metadata.writer import MetadataService
 from organizer.tagging.bundle import ModelBundle, default_bundle_dir, load_bundle
 from organizer.tagging.engine import TaggingEngine
+
+log = logging.getLogger(__name__)
 
 
 def default_library_dir() -> Path:
@@ -37,7 +44,9 @@ class App:
 
     library_dir: Path
     library: Library
+    own_writes: OwnWrites = field(default_factory=OwnWrites)
     _engine: TaggingEngine | None = field(default=None, repr=False)
+    _metadata: MetadataService | None = field(default=None, repr=False)
 
     @property
     def engine(self) -> TaggingEngine:
@@ -59,12 +68,41 @@ class App:
             )
         return load_bundle(default_bundle_dir())
 
-    def pipeline(self):
-        from organizer.ingest.pipeline import Pipeline
+    @property
+    def metadata(self) -> MetadataService:
+        """The one exiv2 thread for this process (started on first use)."""
+        if self._metadata is None:
+            self._metadata = MetadataService(self.own_writes)
+        return self._metadata
 
-        return Pipeline(self.library, self.engine)
+    def write_mode(self) -> WriteMode:
+        return WriteMode.from_setting(self.library.setting("write_keywords"))
+
+    def writeback(self) -> KeywordWriteback:
+        keep_mtime = self.library.setting("keep_mtime", "1") == "1"
+        return KeywordWriteback(self.library, self.metadata, keep_mtime=keep_mtime)
+
+    def pipeline(self) -> Pipeline:
+        mode = self.write_mode()
+        on_tagged = None
+        if mode is not WriteMode.OFF:
+            writeback = self.writeback()
+
+            def on_tagged(photo_ids: list[int]) -> None:
+                report = writeback.write(photo_ids, mode)
+                for path, reason in report.failed:
+                    log.warning("could not write keywords to %s: %s", path, reason)
+
+        return Pipeline(
+            self.library,
+            self.engine,
+            read_keywords=lambda path: keywords_as_tags(self.metadata.read_keywords(path)),
+            on_tagged=on_tagged,
+        )
 
     def close(self) -> None:
+        if self._metadata is not None:
+            self._metadata.close()
         self.library.close()
 
 

@@ -17,6 +17,7 @@ from organizer.app import App, open_app
 from organizer.cli.progress import TerminalProgress
 from organizer.errors import OrganizerError
 from organizer.ingest.pipeline import ScanReport
+from organizer.ingest.writeback import WriteMode
 
 log = logging.getLogger("organizer")
 
@@ -203,6 +204,11 @@ def run_tag(app: App, args: argparse.Namespace) -> int:
         app.library.set_user_tag(photo_ids, _tag_name(name), "confirmed")
     for name in args.remove:
         app.library.set_user_tag(photo_ids, _tag_name(name), "rejected")
+    mode = app.write_mode()
+    if mode is not WriteMode.OFF:
+        report = app.writeback().write(photo_ids, mode)
+        for path, reason in report.failed:
+            print(f"not written {path}: {reason}", file=sys.stderr)
     print(
         f"{len(photo_ids)} photo(s): confirmed {', '.join(args.add) or 'nothing'}; "
         f"rejected {', '.join(args.remove) or 'nothing'}"

@@ -79,10 +79,15 @@ class Pipeline:
         library: Library,
         engine: TaggingEngine,
         read_keywords: KeywordReader | None = None,
+        on_tagged: Callable[[list[int]], None] | None = None,
     ) -> None:
+        """``read_keywords`` reads keywords other programs wrote into a file; ``on_tagged``
+        receives the ids of each committed batch of newly tagged photos (automatic write-back).
+        """
         self.library = library
         self.engine = engine
         self.read_keywords = read_keywords
+        self.on_tagged = on_tagged
         self._tag_ids: dict[str, int] = {}
         self._tag_ids_version: str | None = None
 
@@ -268,6 +273,7 @@ class Pipeline:
     ) -> None:
         keywords = {r.path: self._file_keywords(r, by_path, reread) for r in results}
         tag_ids = {id(r.bundle): self._ids_for(r.bundle) for r in results if r.bundle}
+        tagged: list[int] = []
         with self.library.transaction() as db:
             for result in results:
                 row = by_path[str(result.path)]
@@ -284,7 +290,10 @@ class Pipeline:
                 self.library.set_image_info(db, row.id, result.info)
                 if keywords[result.path]:
                     self.library.apply_file_keywords(db, row.id, keywords[result.path])
-                report.tagged += 1
+                tagged.append(row.id)
+        report.tagged += len(tagged)
+        if tagged and self.on_tagged is not None:
+            self.on_tagged(tagged)
 
     def _file_keywords(
         self, result: TagResult, by_path: dict[str, KnownFile], reread: bool
@@ -295,10 +304,14 @@ class Pipeline:
         if not reread or by_path[str(result.path)].tagged_model is not None:
             return []
         try:
-            return list(self.read_keywords(result.path))
+            found = list(self.read_keywords(result.path))
         except Exception as error:  # noqa: BLE001 - keywords are optional; tags still count
             log.warning("cannot read keywords of %s: %s", result.path, error)
             return []
+        # Keywords Organizer wrote itself are tags already; re-reading them is not news.
+        flat, hierarchical = self.library.written_keywords(by_path[str(result.path)].id)
+        ours = {k.lower() for k in flat} | {k.split("|")[-1].lower() for k in hierarchical}
+        return [k for k in found if k.lower() not in ours]
 
     def _ids_for(self, bundle: ModelBundle) -> dict[str, int]:
         if self._tag_ids_version != bundle.version:

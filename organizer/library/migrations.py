@@ -60,8 +60,9 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             WHERE state != 'rejected';
         CREATE TABLE written_keywords (
             photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+            hierarchical INTEGER NOT NULL CHECK (hierarchical IN (0, 1)),
             keyword TEXT NOT NULL,
-            PRIMARY KEY (photo_id, keyword)
+            PRIMARY KEY (photo_id, hierarchical, keyword)
         ) WITHOUT ROWID;
         CREATE TABLE settings (
             key TEXT PRIMARY KEY,

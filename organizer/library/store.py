@@ -212,6 +212,18 @@ class Library:
             (path, folder_id, mtime_ns, photo_id),
         )
 
+    def refresh_file(
+        self, db: sqlite3.Connection, photo_id: int, size: int, mtime_ns: int, content_hash: str
+    ) -> None:
+        """Organizer rewrote the file's metadata: new bytes, same picture; tags stay as they are.
+
+        Keeps the content hash current, so a later move is still recognised by it.
+        """
+        db.execute(
+            "UPDATE photos SET size = ?, mtime_ns = ?, content_hash = ? WHERE id = ?",
+            (size, mtime_ns, content_hash, photo_id),
+        )
+
     def touch_photo(self, db: sqlite3.Connection, photo_id: int, mtime_ns: int) -> None:
         """Only the modification time changed (same content): remember it, nothing else."""
         db.execute("UPDATE photos SET mtime_ns = ? WHERE id = ?", (mtime_ns, photo_id))
@@ -276,6 +288,14 @@ class Library:
 
     def photo_count(self) -> int:
         return self.database.execute("SELECT COUNT(*) FROM photos").fetchone()[0]
+
+    def photo_path(self, photo_id: int) -> str:
+        return self.database.execute(
+            "SELECT path FROM photos WHERE id = ?", (photo_id,)
+        ).fetchone()[0]
+
+    def photo_ids_under(self, path: Path) -> list[int]:
+        return [row.id for row in self.known_files_under(path).values()]
 
     def photo_paths(self, photo_ids: Sequence[int]) -> list[str]:
         if not photo_ids:
@@ -434,6 +454,77 @@ class Library:
             (photo_id,),
         ).fetchall()
         return [PhotoTag(*row) for row in rows]
+
+    # -- keywords written into files --------------------------------------------------------
+
+    def keywords_to_write(
+        self, photo_id: int, include_suggested: bool
+    ) -> tuple[list[str], list[str]]:
+        """(flat, hierarchical) keywords Organizer should have in the file.
+
+        Tags that came from the file are already there and stay the other program's; only
+        confirmed tags (and suggestions when asked) are ours to write. A tag with a parent is
+        also written as a path, "animal|dog", for programs that show keyword trees.
+        """
+        states = ("confirmed", "suggested") if include_suggested else ("confirmed",)
+        rows = self.database.execute(
+            "SELECT t.id, t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id "
+            "WHERE pt.photo_id = ? AND pt.source != 'file' AND pt.state IN "
+            f"({','.join('?' * len(states))}) ORDER BY t.name",
+            (photo_id, *states),
+        ).fetchall()
+        parents = self._tag_parents()
+        flat = [name for _, name in rows]
+        hierarchical = []
+        for tag_id, _ in rows:
+            chain = self._tag_chain(tag_id, parents)
+            if len(chain) > 1:
+                hierarchical.append("|".join(chain))
+        return flat, hierarchical
+
+    def _tag_parents(self) -> dict[int, tuple[str, int | None]]:
+        rows = self.database.execute("SELECT id, name, parent_id FROM tags").fetchall()
+        return {tag_id: (name, parent) for tag_id, name, parent in rows}
+
+    @staticmethod
+    def _tag_chain(tag_id: int, parents: dict[int, tuple[str, int | None]]) -> list[str]:
+        chain: list[str] = []
+        current: int | None = tag_id
+        while current is not None and current in parents and len(chain) < 16:
+            name, current = parents[current]
+            chain.append(name)
+        return list(reversed(chain))
+
+    def written_keywords(self, photo_id: int) -> tuple[list[str], list[str]]:
+        """(flat, hierarchical) keywords Organizer wrote into this photo's file last time."""
+        rows = self.database.execute(
+            "SELECT hierarchical, keyword FROM written_keywords WHERE photo_id = ? "
+            "ORDER BY keyword",
+            (photo_id,),
+        ).fetchall()
+        return [k for h, k in rows if not h], [k for h, k in rows if h]
+
+    def record_written(
+        self,
+        db: sqlite3.Connection,
+        photo_id: int,
+        flat: Iterable[str],
+        hierarchical: Iterable[str],
+        size: int,
+        mtime_ns: int,
+        content_hash: str,
+    ) -> None:
+        """Remember what we wrote and the file's new identity, so a rescan sees no change."""
+        db.execute("DELETE FROM written_keywords WHERE photo_id = ?", (photo_id,))
+        db.executemany(
+            "INSERT OR IGNORE INTO written_keywords (photo_id, hierarchical, keyword) "
+            "VALUES (?, ?, ?)",
+            [(photo_id, 0, k) for k in flat] + [(photo_id, 1, k) for k in hierarchical],
+        )
+        db.execute(
+            "UPDATE photos SET size = ?, mtime_ns = ?, content_hash = ? WHERE id = ?",
+            (size, mtime_ns, content_hash, photo_id),
+        )
 
     # -- search ----------------------------------------------------------------------------
 
