@@ -10,6 +10,7 @@ import pytest
 
 from organizer.errors import QuerySyntaxError
 from organizer.library import Library, open_database
+from organizer.library import query as query_module
 from organizer.library.query import And, Node, Not, Or, Term, compile_query, parse_query
 from organizer.library.store import PhotoRecord, TagDefinition
 
@@ -124,8 +125,17 @@ USER_ADDED = {7: "grandma"}
 ALL = list(MODEL_TAGS)
 
 
+@pytest.fixture(params=["compound", "grouped"])
+def shape(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with each SQL shape: compound SELECTs, and the grouped fallback for huge
+    queries (forced here by allowing no compound arms)."""
+    if request.param == "grouped":
+        monkeypatch.setattr(query_module, "MAX_COMPOUND_ARMS", 0)
+    return request.param
+
+
 @pytest.fixture
-def library(tmp_path: Path) -> Iterator[tuple[Library, dict[int, int]]]:
+def library(tmp_path: Path, shape: str) -> Iterator[tuple[Library, dict[int, int]]]:
     """A real library file; yields it and a map from photo number to photo id."""
     lib = Library(open_database(tmp_path / "lib"), tmp_path / "lib")
     tag_ids = lib.sync_tag_definitions(TAGS)
@@ -265,7 +275,7 @@ def _descends_from(tag: str | None, ancestor: str) -> bool:
     return False
 
 
-def test_random_queries_match_a_python_model(tmp_path: Path) -> None:
+def test_random_queries_match_a_python_model(tmp_path: Path, shape: str) -> None:
     rng = random.Random(1234)
     lib = Library(open_database(tmp_path), tmp_path)
     definitions = [TagDefinition(name, parent=RANDOM_PARENTS.get(name)) for name in RANDOM_TAGS]
@@ -290,4 +300,42 @@ def test_random_queries_match_a_python_model(tmp_path: Path) -> None:
         tree = parse_query(text)
         expected = [pid for pid in sorted(visible) if _model_matches(tree, visible[pid])]
         assert lib.search(text) == expected, text
+    lib.close()
+
+
+def test_huge_queries_fall_back_to_one_grouped_scan(tmp_path: Path) -> None:
+    """More terms than SQLite allows arms in one compound SELECT (500) still work."""
+    lib = Library(open_database(tmp_path), tmp_path)
+    names = [f"t{i}" for i in range(600)]
+    tag_ids = lib.sync_tag_definitions([TagDefinition(name) for name in names])
+    folder = lib.add_folder(tmp_path)
+    with lib.transaction() as db:
+        photos = [lib.insert_photo(db, PhotoRecord(f"/p/{i}.jpg", folder, 1, 1)) for i in range(3)]
+        lib.apply_model_tags(db, photos[0], [(tag_ids["t0"], 1.0)], "v1", None)
+        lib.apply_model_tags(db, photos[1], [(tag_ids["t599"], 1.0)], "v1", None)
+    any_of = " OR ".join(names)
+    sql, _ = compile_query(parse_query(any_of), lib.tag_with_descendants)
+    assert "GROUP BY" in sql
+    assert lib.search(any_of) == photos[:2]
+    assert lib.search(f"NOT ({any_of})") == photos[2:]
+    assert lib.search(" ".join(names)) == []
+    lib.close()
+
+
+def test_tag_with_a_large_subtree(tmp_path: Path, shape: str) -> None:
+    lib = Library(open_database(tmp_path), tmp_path)
+    kinds = [TagDefinition(f"kind{i}", parent="thing") for i in range(40)]
+    tag_ids = lib.sync_tag_definitions([TagDefinition("thing"), TagDefinition("red"), *kinds])
+    folder = lib.add_folder(tmp_path)
+    with lib.transaction() as db:
+        photos = [lib.insert_photo(db, PhotoRecord(f"/p/{i}.jpg", folder, 1, 1)) for i in range(4)]
+        lib.apply_model_tags(db, photos[0], [(tag_ids["kind3"], 1.0)], "v1", None)
+        lib.apply_model_tags(
+            db, photos[1], [(tag_ids["kind39"], 1.0), (tag_ids["red"], 1.0)], "v1", None
+        )
+        lib.apply_model_tags(db, photos[2], [(tag_ids["red"], 1.0)], "v1", None)
+    assert lib.search("thing") == photos[:2]
+    assert lib.search("thing red") == [photos[1]]
+    assert lib.search("NOT thing") == photos[2:]
+    assert lib.search("red OR thing") == photos[:3]
     lib.close()

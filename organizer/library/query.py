@@ -247,13 +247,17 @@ def compile_query(node: Node, resolve: Resolver) -> tuple[str, list]:
             if resolved.value
             else ("SELECT id FROM photos WHERE 0", [])
         )
-    return _compile_grouped(resolved)
+    chain = _chain(resolved)
+    if chain.size > MAX_COMPOUND_ARMS:
+        return _compile_grouped(resolved)
+    return f"{chain.sql} ORDER BY 1", chain.params
 
 
 def _resolve(node: Node, resolve: Resolver, cache: dict[str, Resolved]) -> Resolved:
     """Replace names by tag ids and fold away constants (unknown tags, double negation)."""
     if isinstance(node, Term):
-        key = node.name.casefold()
+        # Keyed by the exact name: SQLite's NOCASE folds only ASCII, so no folding here either.
+        key = node.name
         if key not in cache:
             ids = tuple(sorted(set(resolve(node.name))))
             cache[key] = ids if ids else NOTHING
@@ -282,7 +286,118 @@ def _fold(node: And | Or, children: list[Resolved]) -> Resolved:
     return kept[0] if len(kept) == 1 else type(node)(tuple(kept))
 
 
+# -- SQL shape: compound SELECTs of per-tag index scans (the default) ------------------------
+#
+# Each tag's visible rows come out of photo_tags_visible already sorted by photo_id, so with
+# the final ORDER BY SQLite merges the sorted streams (MERGE (INTERSECT/UNION/EXCEPT)) without
+# sorting or building temporary tables. Measured against GROUP BY ... HAVING, EXISTS probes and
+# IN-subqueries this was the fastest shape for every query kind (see bench/README.md).
+
+# SQLite refuses compound SELECTs of more than 500 arms (SQLITE_MAX_COMPOUND_SELECT); bigger
+# queries use the grouped shape, which has no such limit.
+MAX_COMPOUND_ARMS = 400
+# A term with more tag ids than this (a tag with a large subtree) becomes one sorted IN-scan
+# instead of a merge of one arm per tag.
+MAX_ARMS_PER_TERM = 16
+_ALL_PHOTOS = "SELECT id FROM photos"
+_TAG_ROWS = f"SELECT photo_id FROM photo_tags WHERE tag_id = ? AND {VISIBLE}"
+
+
+@dataclass(frozen=True)
+class _Arm:
+    operator: str  # "" for the first arm, else UNION, INTERSECT or EXCEPT
+    select: str
+    params: tuple
+    size: int  # SELECTs inside, nested ones included
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """A compound SELECT; SQLite applies its operators strictly left to right."""
+
+    arms: tuple[_Arm, ...]
+
+    @property
+    def sql(self) -> str:
+        return " ".join(f"{arm.operator} {arm.select}".strip() for arm in self.arms)
+
+    @property
+    def params(self) -> list:
+        return [param for arm in self.arms for param in arm.params]
+
+    @property
+    def size(self) -> int:
+        return sum(arm.size for arm in self.arms)
+
+    @property
+    def is_single(self) -> bool:
+        return len(self.arms) == 1
+
+    @property
+    def is_union(self) -> bool:
+        return all(arm.operator in ("", "UNION") for arm in self.arms)
+
+    def then(self, operator: str, other: _Chain) -> _Chain:
+        """``(self) operator (other)``, without a subquery wherever the algebra allows."""
+        if other.is_single:
+            only = other.arms[0]
+            added = (_Arm(operator, only.select, only.params, only.size),)
+        elif other.is_union and operator in ("UNION", "EXCEPT"):
+            # x | (a | b) = x | a | b and x - (a | b) = x - a - b: splice, stay one flat merge.
+            added = tuple(_Arm(operator, arm.select, arm.params, arm.size) for arm in other.arms)
+        else:
+            subquery = f"SELECT * FROM ({other.sql})"
+            added = (_Arm(operator, subquery, tuple(other.params), other.size),)
+        return _Chain(self.arms + added)
+
+
+def _single(select: str, params: Sequence[object] = ()) -> _Chain:
+    return _Chain((_Arm("", select, tuple(params), 1),))
+
+
+def _chain(resolved: Resolved) -> _Chain:
+    if isinstance(resolved, tuple):
+        return _term_chain(resolved)
+    if isinstance(resolved, Not):
+        return _single(_ALL_PHOTOS).then("EXCEPT", _chain(resolved.child))
+    if isinstance(resolved, Or):
+        return _combine("UNION", [_chain(child) for child in resolved.children])
+    assert isinstance(resolved, And), resolved
+    positives = [_chain(child) for child in resolved.children if not isinstance(child, Not)]
+    negatives = [_chain(child.child) for child in resolved.children if isinstance(child, Not)]
+    chain = _combine("INTERSECT", positives) if positives else _single(_ALL_PHOTOS)
+    for negative in negatives:
+        chain = chain.then("EXCEPT", negative)
+    return chain
+
+
+def _combine(operator: str, chains: list[_Chain]) -> _Chain:
+    """Join chains with one operator, leading with one that would otherwise need a subquery."""
+    spliceable = (lambda c: c.is_union) if operator == "UNION" else (lambda c: c.is_single)
+    lead = next((c for c in chains if not spliceable(c)), chains[0])
+    result = lead
+    for chain in chains:
+        if chain is not lead:
+            result = result.then(operator, chain)
+    return result
+
+
+def _term_chain(ids: Ids) -> _Chain:
+    if len(ids) > MAX_ARMS_PER_TERM:
+        return _single(
+            f"SELECT DISTINCT photo_id FROM photo_tags WHERE tag_id IN ({_marks(ids)})"
+            f" AND {VISIBLE}",
+            ids,
+        )
+    chain = _single(_TAG_ROWS, (ids[0],))
+    for tag_id in ids[1:]:
+        chain = chain.then("UNION", _single(_TAG_ROWS, (tag_id,)))
+    return chain
+
+
 # -- SQL shape: one pass over the visible rows of every tag named, grouped per photo ---------
+#
+# The fallback for queries too big for one compound SELECT.
 
 
 def _compile_grouped(resolved: Resolved) -> tuple[str, list]:
