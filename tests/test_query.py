@@ -88,6 +88,11 @@ def test_syntax_errors(text: str, message: str, position: int) -> None:
     assert "\n" not in str(caught.value)
 
 
+def test_absurd_nesting_is_a_syntax_error() -> None:
+    with pytest.raises(QuerySyntaxError, match="nested too deeply"):
+        parse_query("(" * 5000 + "dog" + ")" * 5000)
+
+
 def test_position_counts_characters_not_bytes() -> None:
     with pytest.raises(QuerySyntaxError) as caught:
         parse_query("中文 AND")

@@ -123,7 +123,11 @@ def parse_query(text: str) -> Node:
     """Parse a search string; raise QuerySyntaxError (with a 0-based position) if it is bad."""
     if not text.strip():
         raise QuerySyntaxError("empty query", 0)
-    return _Parser(tokenize(text)).parse()
+    try:
+        return _Parser(tokenize(text)).parse()
+    except RecursionError:
+        # Hundreds of nested parentheses: refuse cleanly rather than crash.
+        raise QuerySyntaxError("query nested too deeply", 0) from None
 
 
 class _Parser:
@@ -449,11 +453,18 @@ def _having(resolved: Resolved) -> tuple[str, list]:
         return f"NOT {inner}", params
     assert isinstance(resolved, And | Or), resolved
     joiner = " AND " if isinstance(resolved, And) else " OR "
-    parts = [_having(child) for child in resolved.children]
-    return (
-        "(" + joiner.join(sql for sql, _ in parts) + ")",
-        [param for _, params in parts for param in params],
-    )
+    return _balanced([_having(child) for child in resolved.children], joiner)
+
+
+def _balanced(parts: list[tuple[str, list]], joiner: str) -> tuple[str, list]:
+    """Join as a balanced tree: SQLite parses ``a OR b OR c...`` one level deeper per term and
+    refuses expressions more than 1000 levels deep."""
+    if len(parts) == 1:
+        return parts[0]
+    middle = len(parts) // 2
+    left, left_params = _balanced(parts[:middle], joiner)
+    right, right_params = _balanced(parts[middle:], joiner)
+    return f"({left}{joiner}{right})", left_params + right_params
 
 
 def _evaluate(resolved: Resolved, present: frozenset[Ids]) -> bool:
