@@ -31,7 +31,8 @@ DEFAULT_BATCH_PATHS = 200
 
 
 class FileState(Enum):
-    WRITING = "writing"  # created or modified: a writer may still have it open
+    CREATED = "created"  # appeared with content and no writes yet: a folder moved in, a link
+    WRITING = "writing"  # modified: a writer may still have it open
     CLOSED = "closed"  # the writer closed it (Linux): complete once settled
     WHOLE = "whole"  # appeared by rename or move: complete once its stat is stable
     REMOVED = "removed"  # deleted or moved away
@@ -98,8 +99,13 @@ class PendingChanges:
 
     # -- noting events (watchdog's thread) -------------------------------------------------
 
+    def note_created(self, path: str) -> None:
+        """Complete once stable if no write follows (an empty file waits for its writer)."""
+        state = FileState.CREATED if self.closes_reported else FileState.WHOLE
+        self._note(path, state, stat_signature(path))
+
     def note_written(self, path: str) -> None:
-        """Created or modified: complete only once closed (or stable, where closes are unknown)."""
+        """Modified: complete only once closed (or stable, where closes are not reported)."""
         if self.closes_reported:
             self._note(path, FileState.WRITING)
         else:
@@ -160,7 +166,7 @@ class PendingChanges:
         """True while ``path`` is known to be incomplete (tree walks leave such files alone)."""
         with self._changed:
             entry = self._files.get(path)
-            return entry is not None and entry.state is not FileState.REMOVED
+            return entry is not None and entry.state is FileState.WRITING
 
     def _signal(self, due: float) -> None:
         # Called with the lock held; the flag catches a note made before the worker waits.
@@ -197,40 +203,50 @@ class PendingChanges:
         return entry.last_event + self.settle_s
 
     def take_batch(self) -> Batch:
-        """Remove and return what has settled; removals only once no settled file waits.
+        """Remove and return what has settled; removals only once no other file is on its way.
 
         Removals go last so that a move reported as "removed here, appeared there" finds the old
-        row still in the index when the new path is recorded (tags follow the content hash).
-        Files are taken a folder at a time, round robin, so a big copy into one folder does not
-        starve a photo saved in another.
+        row still in the index when the new path is recorded (tags follow the content hash). A
+        removal waits for files still pending anywhere (at most ``stall_s``), since any of them
+        may be where the removed file went. Files are taken a folder at a time, round robin, so a
+        big copy into one folder does not starve a photo saved in another.
         """
         with self._changed:
             now = self._clock()
-            present, removed = self._settled_files(now)
+            present, unsettled, removed = self._settled_files(now)
             by_folder: dict[str, list[str]] = {}
             for path in present:
                 by_folder.setdefault(os.path.dirname(path), []).append(path)
             batch = Batch(files=_round_robin(by_folder, self.batch_paths))
             batch.trees = self._take_settled(self._trees, now)
-            if len(batch.files) == len(present):
+            if len(batch.files) == len(present) and not unsettled:
                 batch.removed_files = removed
                 batch.removed_trees = self._take_settled(self._removed_trees, now)
+            else:
+                waited = now - self.stall_s
+                batch.removed_files = [p for p in removed if self._files[p].last_event <= waited]
+                batch.removed_trees = self._take_settled(self._removed_trees, waited)
             for path in batch.files + batch.removed_files:
                 del self._files[path]
             return batch
 
-    def _settled_files(self, now: float) -> tuple[list[str], list[str]]:
-        """Settled paths, oldest first: (present files, removed files)."""
+    def _settled_files(self, now: float) -> tuple[list[str], int, list[str]]:
+        """(settled present files, how many present files are not settled, removed files).
+
+        Paths come oldest first.
+        """
         present: list[tuple[float, str]] = []
         removed: list[tuple[float, str]] = []
+        unsettled = 0
         for path, entry in self._files.items():
-            if now < self._due(entry):
-                continue
             if entry.state is FileState.REMOVED:
-                removed.append((entry.last_event, path))
-            elif self._is_stable(path, entry, now):
+                if now >= self._due(entry):
+                    removed.append((entry.last_event, path))
+            elif now >= self._due(entry) and self._is_stable(path, entry, now):
                 present.append((entry.last_event, path))
-        return [p for _, p in sorted(present)], [p for _, p in sorted(removed)]
+            else:
+                unsettled += 1
+        return [p for _, p in sorted(present)], unsettled, [p for _, p in sorted(removed)]
 
     def _is_stable(self, path: str, entry: _Entry, now: float) -> bool:
         if entry.state is FileState.CLOSED:
@@ -238,6 +254,10 @@ class PendingChanges:
         signature = stat_signature(path)
         if signature is None:  # gone meanwhile: let the batch find out and drop its row
             return True
+        if entry.state is FileState.CREATED and signature[0] == 0:
+            # Created empty: its writer has not begun; wait for the writes and the close.
+            entry.state, entry.last_event = FileState.WRITING, now
+            return False
         if signature == entry.signature:
             return True
         # Changed since the last look (or first look): look again after another settle delay.

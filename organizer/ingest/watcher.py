@@ -40,7 +40,7 @@ from watchdog.events import (
 from watchdog.observers.api import BaseObserver
 
 from organizer.ingest.changes import Batch, PendingChanges
-from organizer.ingest.files import FileStat, is_photo_name, walk_photos
+from organizer.ingest.files import FileStat, content_hash, is_photo_name, walk_photos
 from organizer.ingest.pipeline import Pipeline, ScanReport
 from organizer.library.store import KnownFile
 
@@ -277,7 +277,8 @@ class FolderWatcher:
 
     def _process(self, batch: Batch) -> None:
         report = ScanReport()
-        present, vanished = self._present_files(batch, report)
+        present, own = self._present_files(batch, report)
+        self._refresh_own_writes(own)
         before = {stat.path: self.library.photo_by_path(stat.path) for stat in present}
         self.pipeline.reconcile_files(present, report)
         changed = {
@@ -285,7 +286,7 @@ class FolderWatcher:
             for path, row in before.items()
             if (after := self.library.photo_by_path(path)) is not None and _differs(row, after)
         }
-        removed = self._drop_vanished(vanished + batch.removed_files, batch.removed_trees, report)
+        removed = self._drop_vanished(batch.removed_files, batch.removed_trees, report)
         version = self.pipeline.engine.bundle.version
         to_tag = [row.id for row in self.library.photos_needing_tags(version)]
         if to_tag:
@@ -293,24 +294,48 @@ class FolderWatcher:
             changed.update(to_tag)
         self._publish(WatchBatch(report, tuple(sorted(changed)), tuple(sorted(removed))))
 
-    def _present_files(self, batch: Batch, report: ScanReport) -> tuple[list[FileStat], list[str]]:
-        """Stat the batch's files and walk its new folders; (present files, vanished paths)."""
+    def _present_files(
+        self, batch: Batch, report: ScanReport
+    ) -> tuple[list[FileStat], list[FileStat]]:
+        """Stat the batch's files and walk its new folders.
+
+        Returns (files to index, files Organizer itself just wrote).
+        """
         found: dict[str, FileStat] = {}
-        vanished: list[str] = []
         for path in batch.files:
             try:
                 st = os.stat(path)
             except OSError:
-                vanished.append(path)
+                # Gone again: dropping its row now could lose the tags of a move still on its
+                # way, so it joins the removals, which wait for that.
+                self.pending.note_removed(path)
                 continue
-            if not self.is_own_write(path):
-                found[path] = FileStat(path, st.st_size, st.st_mtime_ns)
+            found[path] = FileStat(path, st.st_size, st.st_mtime_ns)
         for folder in batch.trees:
+            if not os.path.isdir(folder):
+                continue  # moved on again or deleted: its later events tell where
             for stat in walk_photos(Path(folder), report.skipped):
                 # Files still being written are left to their own events.
-                if not self.pending.is_busy(stat.path) and not self.is_own_write(stat.path):
+                if not self.pending.is_busy(stat.path):
                     found.setdefault(stat.path, stat)
-        return list(found.values()), vanished
+        own: list[FileStat] = []
+        others: list[FileStat] = []
+        for stat in found.values():
+            (own if self.is_own_write(stat.path) else others).append(stat)
+        return others, own
+
+    def _refresh_own_writes(self, written: list[FileStat]) -> None:
+        """Our own keyword write-back: no re-tag (that would loop), but keep the hash current."""
+        for stat in written:
+            row = self.library.photo_by_path(stat.path)
+            if row is None or (row.size, row.mtime_ns) == (stat.size, stat.mtime_ns):
+                continue
+            try:
+                digest = content_hash(stat.path)
+            except OSError:
+                continue  # gone or unreadable again: its next event tells
+            with self.library.transaction() as db:
+                self.library.refresh_file(db, row.id, stat.size, stat.mtime_ns, digest)
 
     def _drop_vanished(
         self, paths: Iterable[str], folders: Iterable[str], report: ScanReport
@@ -371,7 +396,9 @@ class _EventSink(FileSystemEventHandler):
             self.pending.note_removed_tree(path)
 
     def _file_event(self, event: FileSystemEvent, path: str) -> None:
-        if isinstance(event, (FileCreatedEvent, FileModifiedEvent)):
+        if isinstance(event, FileCreatedEvent):
+            self.pending.note_created(path)
+        elif isinstance(event, FileModifiedEvent):
             self.pending.note_written(path)
         elif isinstance(event, FileClosedEvent):
             self.pending.note_closed(path)

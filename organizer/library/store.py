@@ -233,9 +233,8 @@ class Library:
 
     def delete_missing(self, db: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> int:
         """Delete rows still pointing at the given (vanished) paths; returns how many."""
-        before = db.total_changes
-        db.executemany("DELETE FROM photos WHERE id = ? AND path = ?", rows)
-        return db.total_changes - before
+        # rowcount, not total_changes: the latter also counts the photo_tags rows that cascade.
+        return db.executemany("DELETE FROM photos WHERE id = ? AND path = ?", rows).rowcount
 
     def set_image_info(self, db: sqlite3.Connection, photo_id: int, info: ImageInfo | None) -> None:
         if info is None:
