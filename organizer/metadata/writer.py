@@ -51,6 +51,7 @@ from organizer.metadata.exiv2_io import Exiv2Error, Table, Tables
 from organizer.metadata.formats import HEADER_BYTES, FormatError, FormatInfo, Storage, classify
 from organizer.metadata.formats import sniff as sniff_format
 from organizer.metadata.image_data import ImageDataError, check_decodes, fingerprint
+from organizer.metadata.iptc import IptcStructureError
 from organizer.metadata.jpeg import JpegStructureError, splice
 from organizer.metadata.keywords import (
     KEYWORD_FIELDS,
@@ -85,6 +86,9 @@ _OFFSET_TAGS = frozenset(
 )
 # Tags we add with XPKeywords when a file had no EXIF at all (the EXIF standard requires them).
 _EXIF_ADDED_WITH_NEW_BLOCK = frozenset(exiv2_io.REQUIRED_IFD0_TAGS)
+# EXIF parts holding offsets exiv2 cannot fix when it rebuilds the EXIF block: exiftool finds
+# broken maker notes and PrintIM in files where exiv2's own re-read looks perfect.
+_FRAGILE_EXIF = frozenset({"Exif.Photo.MakerNote", "Exif.Image.PrintImageMatching"})
 EXIF_RELOCATION_NOTE = (
     "XPKeywords not written: adding it would move the camera's maker notes (XMP and IPTC have "
     "the keywords)"
@@ -399,6 +403,8 @@ def _render_embedded(
     plan = plan_edit(
         existing, desired, previously, iptc=can.get("iptc", False), exif=can.get("exif", False)
     )
+    if plan.xp is not None and _FRAGILE_EXIF.intersection(before.exif):
+        plan = plan.without_xp(EXIF_RELOCATION_NOTE)
     if not plan.changes_anything:
         return before, plan, None
     new_data = _apply(fmt, data, before, plan)
@@ -422,8 +428,8 @@ def _apply(fmt: FormatInfo, data: bytes, before: Tables, plan: EditPlan) -> byte
     if fmt.name != "jpeg":
         return rewritten
     try:
-        return splice(data, rewritten, take_exif=plan.xp is not None)
-    except JpegStructureError as exc:
+        return splice(data, rewritten, take_exif=plan.xp is not None, iptc_keywords=plan.iptc)
+    except (JpegStructureError, IptcStructureError) as exc:
         raise AtomicWriteError(f"refused: {exc}") from exc
 
 
