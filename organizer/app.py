@@ -11,15 +11,15 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from organizer.errors import LibraryError
 from organizer.ingest.pipeline import Pipeline
 from organizer.ingest.writeback import KeywordWriteback, WriteMode, keywords_as_tags
 from organizer.library.database import open_database
 from organizer.library.store import Library
 from organizer.metadata.own_writes import OwnWrites
 from organizer.metadata.writer import MetadataService
-from organizer.tagging.bundle import ModelBundle, default_bundle_dir, load_bundle
+from organizer.tagging.bundle import ModelBundle
 from organizer.tagging.engine import TaggingEngine
+from organizer.tagging.registry import ModelRegistry
 
 log = logging.getLogger(__name__)
 
@@ -56,17 +56,24 @@ class App:
             self._engine = TaggingEngine(self.active_bundle(), use_gpu=use_gpu)
         return self._engine
 
+    def model_registry(self) -> ModelRegistry:
+        return ModelRegistry(self.library_dir / "models", self.library)
+
     def active_bundle(self) -> ModelBundle:
-        active = self.library.setting("active_model")
-        if active:
-            directory = self.library_dir / "models" / active
-            if directory.is_dir():
-                return load_bundle(directory)
-            raise LibraryError(
-                f"the active model {active!r} is missing from {directory}; "
-                "run 'organizer models use default' to go back to the shipped model"
-            )
-        return load_bundle(default_bundle_dir())
+        """The bundle named by the library's ``active_model`` setting (else the shipped one)."""
+        return self.model_registry().active_bundle()
+
+    def refresh_model(self) -> bool:
+        """Pick up a model activated by another process (training, ``models use``) without a
+        restart; returns whether the engine changed. Batches in flight finish on the old one."""
+        if self._engine is None:
+            return False  # the engine is built from the active bundle on first use anyway
+        bundle = self.active_bundle()
+        current = self._engine.bundle
+        if (bundle.version, bundle.directory) == (current.version, current.directory):
+            return False
+        self._engine.swap(bundle)
+        return True
 
     @property
     def metadata(self) -> MetadataService:
