@@ -82,30 +82,29 @@ def _corpus_ids() -> list[str]:
     )
 
 
-def exiftool_json(paths: list[Path]) -> dict[str, dict]:
-    """exiftool's view of many files in one process; keys are group:copy:tag."""
-    if not paths:
-        return {}
-    result = subprocess.run(
-        [
-            "exiftool",
-            "-j",
-            "-a",
-            "-u",
-            "-G1:4",
-            "-all",
-            "-validate",
-            "-warning",
-            "-error",
-            "-@",
-            "-",
-        ],
-        input="\n".join(os.fspath(p) for p in paths),
-        capture_output=True,
+EXIFTOOL = ["exiftool", "-j", "-a", "-u", "-G1:4", "-all", "-validate", "-warning", "-error"]
+
+
+def start_exiftool(paths: list[Path]) -> subprocess.Popen[str]:
+    """exiftool's view of many files in one background process (keys: group:copy:tag)."""
+    process = subprocess.Popen(
+        [*EXIFTOOL, "-@", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         text=True,
-        check=False,
     )
-    return {entry["SourceFile"]: entry for entry in json.loads(result.stdout)}
+    assert process.stdin is not None
+    process.stdin.write("\n".join(os.fspath(p) for p in paths))
+    process.stdin.close()
+    return process
+
+
+def finish_exiftool(process: subprocess.Popen[str]) -> dict[str, dict]:
+    assert process.stdout is not None
+    output = process.stdout.read()
+    process.wait()
+    return {entry["SourceFile"]: entry for entry in json.loads(output or "[]")}
 
 
 @dataclass
@@ -134,7 +133,8 @@ def corpus(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Corpu
         copies[rel] = copy
     originals = {rel: p.read_bytes() for rel, p in copies.items()}
     mtimes = {rel: p.stat().st_mtime_ns for rel, p in copies.items()}
-    before = exiftool_json(list(copies.values()))
+    # exiftool reads the pristine shared files while we write the copies (same bytes).
+    reading_before = start_exiftool([root / rel for rel in copies])
 
     outcomes: dict[str, WriteResult | MetadataWriteError] = {}
     read_back: dict[str, FileKeywords] = {}
@@ -146,7 +146,9 @@ def corpus(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Corpu
             except MetadataWriteError as exc:
                 outcomes[rel] = exc
     targets = [o.target for o in outcomes.values() if isinstance(o, WriteResult)]
-    after = exiftool_json(targets)
+    after = finish_exiftool(start_exiftool(targets))
+    by_source = finish_exiftool(reading_before)
+    before = {os.fspath(copies[rel]): by_source[os.fspath(root / rel)] for rel in copies}
     return Corpus(copies, originals, mtimes, outcomes, before, after, read_back)
 
 
