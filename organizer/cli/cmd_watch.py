@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from organizer.app import App
 from organizer.errors import OrganizerError
-from organizer.ingest.watcher import FolderWatcher, IsOwnWrite, WatchBatch, never_own_write
+from organizer.ingest.watcher import FolderWatcher, WatchBatch
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -52,7 +52,7 @@ def run_watch(app: App, args: argparse.Namespace) -> int:
     watcher = FolderWatcher(
         app.pipeline(),
         folders,
-        is_own_write=_own_write_check(app),
+        is_own_write=app.own_writes.is_own_write,
         settle_s=args.settle,
         rescan_s=args.rescan,
         initial_scan=args.initial_scan,
@@ -68,12 +68,6 @@ def run_watch(app: App, args: argparse.Namespace) -> int:
         watcher.stop()
     print("stopped", flush=True)
     return 0
-
-
-def _own_write_check(app: App) -> IsOwnWrite:
-    """The app's registry of its own metadata writes, once the composition root provides one."""
-    own_writes = getattr(app, "own_writes", None)
-    return own_writes.is_own_write if own_writes is not None else never_own_write
 
 
 def _print_batch(batch: WatchBatch) -> None:

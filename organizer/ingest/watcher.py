@@ -39,7 +39,7 @@ from watchdog.events import (
 )
 from watchdog.observers.api import BaseObserver
 
-from organizer.ingest.changes import Batch, PendingChanges
+from organizer.ingest.changes import DEFAULT_BATCH_PATHS, Batch, PendingChanges
 from organizer.ingest.files import FileStat, content_hash, is_photo_name, walk_photos
 from organizer.ingest.pipeline import Pipeline, ScanReport
 from organizer.library.store import KnownFile
@@ -123,7 +123,7 @@ class FolderWatcher:
         settle_s: float = 0.5,
         stall_s: float = 30.0,
         rescan_s: float = DEFAULT_RESCAN_S,
-        batch_paths: int = 200,
+        batch_paths: int = DEFAULT_BATCH_PATHS,
         initial_scan: bool = True,
         observer_factory: Callable[[], BaseObserver] = default_observer,
     ) -> None:
