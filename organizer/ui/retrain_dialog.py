@@ -1,0 +1,360 @@
+"""Model → Retrain…: runs ``organizer train --progress-json`` in a child process and shows it.
+
+Training runs in a separate process so the app never imports torch and a crash or a cancel
+can't take the window down; the child prints one JSON object per line (``stage``, ``plan``,
+``epoch``, ``activated``, ``result``, ``error``). Cancel terminates the child: until it prints
+``activated`` nothing about the active model has changed, so a cancel leaves it untouched.
+
+Entry point for the main window: ``open_retrain_dialog(parent, library_dir)``; connect
+``model_changed`` to ``App.refresh_model`` (or whatever reloads the engine).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QProcess, QProcessEnvironment, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+KILL_AFTER_MS = 3000
+SERIES_COLOURS = {
+    "train_loss": QColor("#1f77b4"),
+    "val_loss": QColor("#d62728"),
+    "val_accuracy": QColor("#2ca02c"),
+}
+
+
+class LinePlot(QWidget):
+    """Per-epoch curves drawn with QPainter (QtCharts is not in pyside6-essentials).
+
+    Losses share the left scale (0 to their maximum); accuracy-like series named in
+    ``unit_series`` use a fixed 0..1 scale, labelled on the right."""
+
+    def __init__(self, labels: dict[str, str], unit_series: set[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.labels = labels
+        self.unit_series = unit_series
+        self.series: dict[str, list[float]] = {name: [] for name in labels}
+        self.setMinimumSize(360, 180)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def add_point(self, values: dict[str, float]) -> None:
+        for name in self.series:
+            if name in values and values[name] is not None:
+                self.series[name].append(float(values[name]))
+        self.update()
+
+    def clear(self) -> None:
+        for values in self.series.values():
+            values.clear()
+        self.update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), self.palette().base())
+        metrics = painter.fontMetrics()
+        area = QRectF(self.rect()).adjusted(44, 10, -44, -24 - metrics.height())
+        painter.setPen(QPen(self.palette().mid().color()))
+        painter.drawRect(area)
+        n = max((len(v) for v in self.series.values()), default=0)
+        loss_max = max((max(v) for k, v in self.series.items()
+                        if v and k not in self.unit_series), default=1.0) or 1.0
+        painter.setPen(self.palette().text().color())
+        painter.drawText(QPointF(4, area.top() + metrics.ascent()), f"{loss_max:.2g}")
+        painter.drawText(QPointF(4, area.bottom()), "0")
+        painter.drawText(QPointF(area.right() + 4, area.top() + metrics.ascent()), "100%")
+        painter.drawText(QPointF(area.right() + 4, area.bottom()), "0%")
+        painter.drawText(QPointF(area.left(), area.bottom() + metrics.height()),
+                         self.tr("epoch 1"))
+        if n > 1:
+            label = self.tr("epoch %1").replace("%1", str(n))
+            painter.drawText(QPointF(area.right() - metrics.horizontalAdvance(label),
+                                     area.bottom() + metrics.height()), label)
+        for name, values in self.series.items():
+            top = 1.0 if name in self.unit_series else loss_max
+            self._draw_series(painter, area, values, max(n - 1, 1), top, SERIES_COLOURS.get(
+                name, self.palette().text().color()))
+        self._draw_legend(painter, area, metrics)
+        painter.end()
+
+    @staticmethod
+    def _draw_series(painter: QPainter, area: QRectF, values: list[float], last: int,
+                     top: float, colour: QColor) -> None:
+        if not values:
+            return
+        points = [
+            QPointF(area.left() + area.width() * i / last,
+                    area.bottom() - area.height() * min(max(v / top, 0.0), 1.0))
+            for i, v in enumerate(values)
+        ]
+        path = QPainterPath(points[0])
+        for point in points[1:]:
+            path.lineTo(point)
+        painter.setPen(QPen(colour, 2))
+        painter.drawPath(path)
+        for point in points:
+            painter.drawEllipse(point, 2.5, 2.5)
+
+    def _draw_legend(self, painter: QPainter, area: QRectF, metrics) -> None:
+        x = area.left() + 8
+        y = area.top() + 6
+        for name, label in self.labels.items():
+            painter.setPen(QPen(SERIES_COLOURS.get(name, QColor("black")), 3))
+            painter.drawLine(QPointF(x, y + metrics.height() / 2), QPointF(x + 16, y +
+                                                                          metrics.height() / 2))
+            painter.setPen(self.palette().text().color())
+            painter.drawText(QPointF(x + 22, y + metrics.ascent()), label)
+            y += metrics.height() + 2
+
+
+class RetrainDialog(QDialog):
+    """Progress, loss/validation plot, cancel, and the per-tag before/after summary."""
+
+    model_changed = Signal(str)  # the version that became active
+    finished_training = Signal(dict)  # the ``result`` event (empty on failure or cancel)
+
+    def __init__(self, library_dir: Path, parent: QWidget | None = None,
+                 extra_arguments: list[str] | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Retrain the model"))
+        self.library_dir = Path(library_dir)
+        self.extra_arguments = extra_arguments or []
+        self.result_event: dict = {}
+        self.events: list[dict] = []
+        self._activated = False
+        self._cancelling = False
+        self._buffer = b""
+        self._stderr = b""
+        self._process: QProcess | None = None
+        self._build()
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.stage = QLabel(self.tr("Starting…"))
+        self.progress = QProgressBar()
+        self.plan = QLabel()
+        self.plan.setWordWrap(True)
+        self.plot = LinePlot({"train_loss": self.tr("training loss"),
+                              "val_loss": self.tr("held-out loss"),
+                              "val_accuracy": self.tr("held-out agreement")},
+                             {"val_accuracy"})
+        self.table = QTableWidget(0, 7)
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Tag"), self.tr("Kind"), self.tr("Confirmed / rejected"),
+            self.tr("Errors before → after"), self.tr("Threshold"),
+            self.tr("Suggested on other photos"), self.tr("Held-out AP"),
+        ])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.hide()
+        self.decision = QLabel()
+        self.decision.setWordWrap(True)
+        self.buttons = QDialogButtonBox()
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.activate_button = QPushButton(self.tr("Activate this model"))
+        self.buttons.addButton(self.activate_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.activate_button.hide()
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.close_button.hide()
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button.clicked.connect(self.accept)
+        self.activate_button.clicked.connect(self._activate_candidate)
+        for widget in (self.stage, self.progress, self.plan, self.plot, self.table,
+                       self.decision, self.buttons):
+            layout.addWidget(widget)
+        self.resize(760, 560)
+
+    # -- the child process -----------------------------------------------------------------
+
+    def start(self) -> None:
+        self._process = self._spawn(["train", "--progress-json", *self.extra_arguments])
+        self._process.readyReadStandardOutput.connect(self._read_output)
+        self._process.readyReadStandardError.connect(self._read_errors)
+        self._process.finished.connect(self._finished)
+
+    def _spawn(self, arguments: list[str]) -> QProcess:
+        process = QProcess(self)
+        environment = QProcessEnvironment.systemEnvironment()
+        # From a source checkout, ``training/`` sits next to ``organizer/``.
+        source_root = str(Path(__file__).resolve().parents[2])
+        existing = environment.value("PYTHONPATH", "")
+        environment.insert("PYTHONPATH", os.pathsep.join(p for p in (source_root, existing) if p))
+        process.setProcessEnvironment(environment)
+        process.start(sys.executable,
+                      ["-m", "organizer", "--library", str(self.library_dir), *arguments])
+        return process
+
+    def _read_output(self) -> None:
+        self._buffer += bytes(self._process.readAllStandardOutput().data())
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for line in lines:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue  # not one of ours (a library printing to stdout)
+            self.events.append(event)
+            self._handle(event)
+
+    def _read_errors(self) -> None:
+        self._stderr += bytes(self._process.readAllStandardError().data())
+
+    def _handle(self, event: dict) -> None:
+        kind = event.get("event")
+        if kind == "stage":
+            self.stage.setText(self._stage_text(event["stage"]))
+            self.progress.setRange(0, max(int(event["total"]), 1))
+            self.progress.setValue(int(event["done"]))
+        elif kind == "plan":
+            self._show_plan(event)
+        elif kind == "epoch":
+            self.progress.setRange(0, int(event["epochs"]))
+            self.progress.setValue(int(event["epoch"]))
+            self.plot.add_point(event)
+        elif kind == "activated":
+            # The new model is live; stopping now would not bring the old one back.
+            self._activated = True
+            self.cancel_button.setEnabled(False)
+            self.model_changed.emit(event["version"])
+        elif kind == "result":
+            self.result_event = event
+            self._show_result(event)
+        elif kind == "error":
+            self.decision.setText(event.get("message", ""))
+
+    def _stage_text(self, stage: str) -> str:
+        texts = {
+            "reading corrections": self.tr("Reading your corrections…"),
+            "training": self.tr("Training…"),
+            "exporting and checking": self.tr("Exporting and checking the model…"),
+            "updating suggestions": self.tr("Updating suggestions on your photos…"),
+        }
+        return texts.get(stage, stage)
+
+    def _show_plan(self, event: dict) -> None:
+        text = self.tr("Learning %1 from %2 photos.").replace(
+            "%1", ", ".join(event["tags"]) or "—").replace("%2", str(event["training_photos"]))
+        for name, count in sorted(event.get("waiting_for_examples", {}).items()):
+            text += "\n" + self.tr("“%1” has %2 confirmed photos; a new tag needs %3.").replace(
+                "%1", name).replace("%2", str(count)).replace("%3", str(event["min_examples"]))
+        self.plan.setText(text)
+
+    def _show_result(self, event: dict) -> None:
+        rows = event.get("per_tag", [])
+        self.table.setRowCount(len(rows))
+        for row, tag in enumerate(rows):
+            before = "–" if tag["threshold_before"] is None else f"{tag['threshold_before']:.2f}"
+            ap = "–" if tag["held_out_ap"] is None else f"{tag['held_out_ap']:.2f}"
+            cells = [
+                tag["tag"],
+                self.tr("new") if tag["new"] else self.tr("retrained"),
+                f"{tag['confirmed']} / {tag['rejected']}",
+                f"{tag['errors_before']} → {tag['errors_after']}",
+                f"{before} → {tag['threshold_after']:.2f}",
+                f"{tag['suggested_before']:.1%} → {tag['suggested_after']:.1%}",
+                ap,
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == 3 and tag["errors_after"] > tag["errors_before"]:
+                    item.setForeground(QColor("#b00020"))
+                self.table.setItem(row, column, item)
+        self.table.show()
+        self.decision.setText(self.tr("Model %1: %2").replace("%1", event["version"]).replace(
+            "%2", event["decision"]))
+        self.activate_button.setVisible(not event["activated"])
+
+    def _finished(self, code: int, _status: QProcess.ExitStatus) -> None:
+        self._read_output()
+        self.cancel_button.hide()
+        self.close_button.show()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1 if code == 0 else 0)
+        if self._cancelling and not self._activated:
+            self.stage.setText(self.tr("Cancelled. The active model is unchanged."))
+        elif code != 0:
+            self.stage.setText(self.tr("Training failed. The active model is unchanged."))
+            message = self._stderr.decode("utf-8", "replace").strip().splitlines()
+            if message and not self.decision.text():
+                self.decision.setText(message[-1].removeprefix("organizer: error: "))
+        else:
+            self.stage.setText(self.tr("Done."))
+        self.finished_training.emit(self.result_event if code == 0 else {})
+
+    def cancel(self) -> None:
+        """Stop the child: politely first, then for good (training holds no state worth
+        saving; the active model only changes in the last, atomic step)."""
+        if self._process is None or self._process.state() == QProcess.ProcessState.NotRunning:
+            self.reject()
+            return
+        self._cancelling = True
+        self.stage.setText(self.tr("Cancelling…"))
+        self.cancel_button.setEnabled(False)
+        self._process.terminate()
+        QTimer.singleShot(KILL_AFTER_MS, self._kill_if_running)
+
+    def _kill_if_running(self) -> None:
+        if self._process is not None and self._process.state() != QProcess.ProcessState.NotRunning:
+            self._process.kill()
+
+    def _activate_candidate(self) -> None:
+        version = self.result_event.get("version")
+        if not version:
+            return
+        self.activate_button.setEnabled(False)
+        self.stage.setText(self.tr("Activating %1…").replace("%1", version))
+        process = self._spawn(["models", "use", version])
+
+        def done(code: int, _status: QProcess.ExitStatus) -> None:
+            if code == 0:
+                self.stage.setText(self.tr("Model %1 is active.").replace("%1", version))
+                self.activate_button.hide()
+                self.model_changed.emit(version)
+            else:
+                error = bytes(process.readAllStandardError().data()).decode("utf-8", "replace")
+                self.stage.setText(error.strip() or self.tr("Could not activate the model."))
+                self.activate_button.setEnabled(True)
+
+        process.finished.connect(done)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self._process is not None and self._process.state() != QProcess.ProcessState.NotRunning:
+            self.cancel()
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def reject(self) -> None:
+        if self._process is not None and self._process.state() != QProcess.ProcessState.NotRunning:
+            self.cancel()
+            return
+        super().reject()
+
+
+def open_retrain_dialog(parent: QWidget | None, library_dir: Path) -> RetrainDialog:
+    """Show the dialog (non-modal) and start training; the caller may connect
+    ``model_changed`` to reload the engine (``App.refresh_model``)."""
+    dialog = RetrainDialog(library_dir, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    dialog.start()
+    return dialog

@@ -1,0 +1,325 @@
+"""``organizer train``: learn from the user's corrections, export, check, activate if not worse.
+
+    library (stored embeddings + corrections) -> which tags to refit -> fit with K-fold
+    validation (training/retrain_fit.py) -> export ONNX and check it (retrain_export.py) ->
+    save a new version under <library>/models -> activate it only if no tag got worse on the
+    held-out corrections -> re-score the library's suggestions from the stored embeddings.
+
+Progress and results are reported as events (dicts): ``stage``, ``plan``, ``epoch``,
+``result``. ``organizer train --progress-json`` prints them as JSON lines for the desktop app.
+Nothing touches the active model before the final, atomic activation: cancelling or killing a
+run at any earlier point leaves the library exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from organizer.errors import OrganizerError
+from organizer.library.store import Library
+from organizer.tagging.bundle import ModelBundle
+from organizer.tagging.registry import ModelRegistry, file_digest
+from organizer.tagging.rescore import HEAD_FILE, rescore_library
+from training.head import HeadParameters
+from training.retrain_export import export_bundle_model
+from training.retrain_fit import (
+    EPOCHS,
+    FOLDS,
+    L2,
+    Cancelled,
+    FitResult,
+    TagTask,
+    fit_corrections,
+)
+
+# A user's own tag becomes a model tag once it has this many confirmed photos. Measured with
+# ``python -m training.measure_new_tag_examples`` (docs/retraining.md): with 8 examples
+# the mean held-out AP over 10 real concepts is within a few points of what 20 give, and
+# below 5 it falls off steeply and varies a lot between draws.
+MIN_CONFIRMED_EXAMPLES = 8
+# Uncorrected photos only anchor the refitted tags to their current behaviour; beyond this many
+# (a random sample) they add time but no information a 1281-parameter model can use.
+MAX_ANCHOR_PHOTOS = 20_000
+SEED = 20240607
+
+Emit = Callable[[dict], None]
+
+
+class NothingToLearn(OrganizerError):
+    """No corrections (or no photo with an embedding) to train from."""
+
+
+@dataclass
+class LibraryData:
+    photo_ids: np.ndarray  # [N]
+    embeddings: np.ndarray  # [N, D] float32
+    corrections: dict[str, tuple[np.ndarray, np.ndarray]]  # tag -> (rows, labels)
+    total_photos: int  # photos with an embedding in the library (before sampling)
+
+
+@dataclass
+class RetrainOptions:
+    activate: bool = True  # activate when not worse; False: always keep as a candidate
+    epochs: int = EPOCHS
+    folds: int = FOLDS
+    l2: float = L2
+    max_anchor_photos: int = MAX_ANCHOR_PHOTOS
+    min_examples: int = MIN_CONFIRMED_EXAMPLES
+    seed: int = SEED
+
+
+# -- reading the library --------------------------------------------------------------------
+
+
+def _json_ids(ids) -> str:
+    return "[" + ",".join(str(int(i)) for i in ids) + "]"
+
+
+def read_corrections(library: Library) -> list[tuple[int, str, float]]:
+    """(photo id, tag name, 1 confirmed / 0 rejected) for tags a person decided on: the
+    user's, and keywords found in files (they count as confirmed)."""
+    rows = library.database.execute(
+        "SELECT pt.photo_id, t.name, pt.state FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id"
+        " JOIN photos p ON p.id = pt.photo_id WHERE pt.source IN ('user', 'file')"
+        " AND pt.state IN ('confirmed', 'rejected') AND p.embedding IS NOT NULL"
+    ).fetchall()
+    return [(pid, name, 1.0 if state == "confirmed" else 0.0) for pid, name, state in rows]
+
+
+def read_library(library: Library, max_anchor_photos: int, seed: int) -> LibraryData:
+    corrections = read_corrections(library)
+    if not corrections:
+        raise NothingToLearn(
+            "there are no corrections to learn from yet: confirm or reject some tags first "
+            "(organizer tag FILE --add TAG / --remove TAG)"
+        )
+    all_ids = np.array(
+        [r[0] for r in library.database.execute(
+            "SELECT id FROM photos WHERE embedding IS NOT NULL ORDER BY id")],
+        dtype=np.int64,
+    )
+    corrected_ids = np.unique([c[0] for c in corrections])
+    others = np.setdiff1d(all_ids, corrected_ids)
+    if len(others) > max_anchor_photos:
+        others = np.random.default_rng(seed).choice(others, max_anchor_photos, replace=False)
+    ids = np.sort(np.concatenate([corrected_ids, others]))
+    embeddings = _read_embeddings(library, ids)
+    row_of = {int(pid): row for row, pid in enumerate(ids)}
+    by_tag: dict[str, tuple[list[int], list[float]]] = {}
+    for pid, name, label in corrections:
+        rows, labels = by_tag.setdefault(name, ([], []))
+        rows.append(row_of[pid])
+        labels.append(label)
+    return LibraryData(
+        photo_ids=ids,
+        embeddings=embeddings,
+        corrections={k: (np.array(r), np.array(v, np.float32)) for k, (r, v) in by_tag.items()},
+        total_photos=len(all_ids),
+    )
+
+
+def _read_embeddings(library: Library, ids: np.ndarray) -> np.ndarray:
+    chunks = []
+    for start in range(0, len(ids), 20_000):
+        part = ids[start : start + 20_000]
+        rows = library.database.execute(
+            "SELECT embedding FROM photos WHERE id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY id",
+            (_json_ids(part),),
+        ).fetchall()
+        chunks.append(np.frombuffer(b"".join(r[0] for r in rows), np.float16))
+    return np.concatenate(chunks).reshape(len(ids), -1).astype(np.float32)
+
+
+def photo_paths(library: Library, ids: np.ndarray, limit: int = 32) -> list[Path]:
+    rows = library.database.execute(
+        "SELECT path FROM photos WHERE id IN (SELECT value FROM json_each(?))",
+        (_json_ids(ids[:limit]),),
+    ).fetchall()
+    return [Path(r[0]) for r in rows]
+
+
+# -- what to learn ----------------------------------------------------------------------------
+
+
+def plan_tasks(
+    bundle: ModelBundle, data: LibraryData, min_examples: int
+) -> tuple[list[TagTask], dict[str, int]]:
+    """Tags to refit (model tags with corrections; user tags with enough confirmed photos)
+    and the user tags still waiting for examples (name -> confirmed so far)."""
+    column = {name.lower(): i for i, name in enumerate(bundle.tag_names)}
+    tasks: list[TagTask] = []
+    waiting: dict[str, int] = {}
+    for name in sorted(data.corrections, key=str.lower):
+        rows, labels = data.corrections[name]
+        index = column.get(name.lower())
+        if index is None and labels.sum() < min_examples:
+            waiting[name] = int(labels.sum())
+            continue
+        tasks.append(TagTask(name if index is None else bundle.tag_names[index], index, rows,
+                             labels))
+    return tasks, waiting
+
+
+# -- the run ----------------------------------------------------------------------------------
+
+
+def retrain(
+    library: Library,
+    library_dir: Path,
+    options: RetrainOptions | None = None,
+    emit: Emit | None = None,
+    cancelled: threading.Event | None = None,
+) -> dict:
+    """One training run; returns the summary (also emitted as the ``result`` event)."""
+    options = options or RetrainOptions()
+    emit = emit or (lambda event: None)
+    started = time.monotonic()
+    timings: dict[str, float] = {}
+    torch.manual_seed(options.seed)
+    registry = ModelRegistry(Path(library_dir) / "models", library)
+    parent_name = registry.active_name()
+    parent = registry.load(parent_name)
+    head = HeadParameters.load(parent.directory / HEAD_FILE)
+
+    emit({"event": "stage", "stage": "reading corrections", "done": 0, "total": 1})
+    data = read_library(library, options.max_anchor_photos, options.seed)
+    tasks, waiting = plan_tasks(parent, data, options.min_examples)
+    timings["read"] = time.monotonic() - started
+    emit({"event": "plan", "parent": parent_name, "photos": data.total_photos,
+          "training_photos": len(data.photo_ids), "tags": [t.name for t in tasks],
+          "new_tags": [t.name for t in tasks if t.index is None],
+          "waiting_for_examples": waiting, "min_examples": options.min_examples})
+    if not tasks:
+        raise NothingToLearn(_waiting_message(waiting, options.min_examples))
+
+    mark = time.monotonic()
+    emit({"event": "stage", "stage": "training", "done": 0, "total": options.epochs})
+    fit = fit_corrections(
+        data.embeddings, head, parent.thresholds.astype(np.float64), tasks,
+        n_folds=options.folds, l2=options.l2, epochs=options.epochs, seed=options.seed,
+        on_epoch=lambda m: emit({"event": "epoch", "epochs": options.epochs, **asdict(m)}),
+        cancelled=(lambda: cancelled.is_set()) if cancelled is not None else None,
+    )
+    timings["fit"] = time.monotonic() - mark
+    if cancelled is not None and cancelled.is_set():
+        raise Cancelled
+
+    mark = time.monotonic()
+    emit({"event": "stage", "stage": "exporting and checking", "done": 0, "total": 1})
+    name = registry.next_version_name()
+    activate = options.activate and fit.not_worse
+    with registry.staging() as staging:
+        check = export_bundle_model(
+            parent, fit.head, staging / "model.onnx", data.embeddings[:512],
+            photo_paths(library, data.photo_ids),
+        )
+        fit.head.save(staging / HEAD_FILE)
+        summary = _summary(name, parent_name, parent, fit, data, tasks, waiting, activate,
+                           options, check)
+        _write_manifest(staging, parent, fit, name, summary)
+        if cancelled is not None and cancelled.is_set():
+            raise Cancelled
+        registry.publish(staging, name)
+    timings["export"] = time.monotonic() - mark
+
+    if activate:
+        mark = time.monotonic()
+        bundle = registry.activate(name)
+        # Past this point the new model is live; stopping half-way would only leave stale
+        # suggestions behind, so the re-scoring is not cancellable (a kill is still safe:
+        # 'organizer models use VERSION' or the next scan finishes it).
+        emit({"event": "activated", "version": name})
+        rescore_library(library, bundle, _stage_emitter(emit))
+        timings["rescore"] = time.monotonic() - mark
+    summary["seconds"] = {k: round(v, 2) for k, v in timings.items()}
+    summary["seconds"]["total"] = round(time.monotonic() - started, 2)
+    emit({"event": "result", **summary})
+    return summary
+
+
+def _stage_emitter(emit: Emit) -> Callable[[str, int, int], None]:
+    return lambda stage, done, total: emit(
+        {"event": "stage", "stage": stage, "done": done, "total": total}
+    )
+
+
+def _waiting_message(waiting: dict[str, int], min_examples: int) -> str:
+    if not waiting:
+        return "no corrections of any tag to learn from"
+    detail = ", ".join(f"{name!r} has {n}" for name, n in sorted(waiting.items()))
+    return (f"nothing to train yet: a new tag needs {min_examples} confirmed photos "
+            f"({detail})")
+
+
+def _summary(
+    name: str, parent_name: str, parent: ModelBundle, fit: FitResult, data: LibraryData,
+    tasks: list[TagTask], waiting: dict[str, int], activated: bool, options: RetrainOptions,
+    check: dict,
+) -> dict:
+    worse = [r.tag for r in fit.reports if not r.not_worse]
+    if activated:
+        decision = "activated: no tag got worse on the held-out corrections"
+    elif worse:
+        decision = ("kept as a candidate: worse on the held-out corrections of "
+                    + ", ".join(worse) + f" (activate anyway with 'organizer models use {name}')")
+    else:
+        decision = f"kept as a candidate as asked (activate with 'organizer models use {name}')"
+    return {
+        "version": name,
+        "parent": parent_name,
+        "parent_bundle_version": parent.version,
+        "activated": activated,
+        "decision": decision,
+        "new_tags": [t.name for t in tasks if t.index is None],
+        "retrained_tags": [t.name for t in tasks if t.index is not None],
+        "waiting_for_examples": waiting,
+        "min_confirmed_examples": options.min_examples,
+        "photos": data.total_photos,
+        "training_photos": int(len(data.photo_ids)),
+        "corrections": int(sum(len(r) for r, _ in data.corrections.values())),
+        "per_tag": [_rounded(asdict(r)) for r in fit.reports],
+        "history": [_rounded(asdict(m)) for m in fit.history],
+        "settings": {"folds": options.folds, "l2": options.l2, "epochs": options.epochs,
+                     "seed": options.seed, "max_anchor_photos": options.max_anchor_photos},
+        "export_check": check,
+    }
+
+
+def _rounded(values: dict) -> dict:
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in values.items()}
+
+
+def _write_manifest(
+    staging: Path, parent: ModelBundle, fit: FitResult, name: str, summary: dict
+) -> None:
+    manifest = json.loads(json.dumps(parent.metadata))  # a deep copy
+    manifest.pop("metrics", None)  # the parent's validation numbers don't describe this model
+    tags = list(manifest["tags"])
+    for tag in summary["new_tags"]:
+        tags.append({"name": tag, "display": {"en": tag}, "aliases": [], "parent": None,
+                     "threshold": 0.5})
+    for entry, threshold in zip(tags, fit.thresholds, strict=True):
+        entry["threshold"] = round(float(threshold), 4)
+    manifest.update({
+        "version": name,
+        "created": dt.datetime.now().isoformat(timespec="seconds"),
+        "model_file": "model.onnx",
+        "tags": tags,
+        "threshold_rule": "retrained tags: weighted-F1 optimum on held-out (K-fold) scores; "
+                          "other tags: unchanged from the parent model",
+        "training": summary,
+        "files": {f: file_digest(staging / f) for f in ("model.onnx", HEAD_FILE)},
+    })
+    (staging / "bundle.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
