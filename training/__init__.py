@@ -1,0 +1,1 @@
+"""Training and export of Organizer's tagging models (the only package that imports torch)."""
