@@ -120,6 +120,19 @@ def apply_plan(image: pyexiv2.ImageData, plan: EditPlan, *, new_exif: bool = Fal
         raise Exiv2Error(_exiv2_reason(exc)) from exc
 
 
+def drop_sidecar_mirrors(image: pyexiv2.ImageData) -> None:
+    """Forget the EXIF/IPTC views exiv2 derives from a sidecar's XMP when reading it.
+
+    On saving a sidecar exiv2 converts them back into XMP, which would re-add removed keywords
+    (IPTC Keywords → dc:subject) and clash with the Bag we write.
+    """
+    try:
+        image.clear_iptc()
+        image.clear_exif()
+    except RuntimeError as exc:
+        raise Exiv2Error(_exiv2_reason(exc)) from exc
+
+
 def _xmp_bag(key: str, items: tuple[str, ...]) -> Mapping[str, object]:
     """An XMP Bag: pyexiv2 lists become rdf:Seq, so declare the Bag and set items by index."""
     if not items:

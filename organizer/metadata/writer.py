@@ -55,6 +55,7 @@ from organizer.metadata.iptc import IptcStructureError
 from organizer.metadata.jpeg import JpegStructureError, splice
 from organizer.metadata.keywords import (
     KEYWORD_FIELDS,
+    XMP_DIGIKAM_TAGS,
     EditPlan,
     FileKeywords,
     clean_keywords,
@@ -304,8 +305,11 @@ class MetadataService:
             notes = (note, *plan.notes)
             if not plan.changes_anything:
                 return WriteResult(photo, target, plan.written, False, notes)
+            exiv2_io.drop_sidecar_mirrors(image)
             exiv2_io.apply_plan(image, plan)
             new_data = image.get_bytes()
+            if _nothing_left(before, plan):
+                new_data = EMPTY_PACKET  # exiv2 will not write an XMP packet without properties
         finally:
             image.close()
 
@@ -510,6 +514,14 @@ def _normal(value: str | list[str] | None) -> str | list[str] | None:
     if isinstance(value, str) and (not value.strip() or _EMPTY_LANG_ALT.fullmatch(value)):
         return None
     return value
+
+
+def _nothing_left(before: Tables, plan: EditPlan) -> bool:
+    others = [k for k in before.xmp if not _is_keyword_key(k) and k != XMP_DIGIKAM_TAGS]
+    fields = before.keyword_fields()
+    subject = fields.subject if plan.subject is None else plan.subject
+    hierarchical = fields.hierarchical if plan.hierarchical is None else plan.hierarchical
+    return not (others or subject or hierarchical or fields.digikam)
 
 
 def _is_keyword_key(key: str) -> bool:
