@@ -50,14 +50,17 @@ def test_corrections_change_search_and_survive_retag(tagged_library) -> None:
     library, photos = tagged_library
     first = json.loads(run_cli("show", photos[1], "--json", library=library).stdout)
     wrong = first["tags"][0]["tag"]
-    result = run_cli("tag", photos[1], photos[2], "--add", "grandma", "--remove", wrong,
-                     library=library)
+    result = run_cli(
+        "tag", photos[1], photos[2], "--add", "grandma", "--remove", wrong, library=library
+    )
     assert result.returncode == 0, result.stderr
     found = run_cli("search", "grandma", "--json", library=library)
     assert set(json.loads(found.stdout)["paths"]) == {str(photos[1]), str(photos[2])}
     assert run_cli("retag", photos[1].parent, library=library).returncode == 0
-    after = {t["tag"]: t for t in json.loads(
-        run_cli("show", photos[1], "--json", library=library).stdout)["tags"]}
+    after = {
+        t["tag"]: t
+        for t in json.loads(run_cli("show", photos[1], "--json", library=library).stdout)["tags"]
+    }
     assert after[wrong]["state"] == "rejected"
     assert after["grandma"]["state"] == "confirmed" and after["grandma"]["source"] == "user"
     assert str(photos[1]) not in run_cli("search", f'"{wrong}"', library=library).stdout
@@ -75,8 +78,11 @@ def test_unknown_file_and_folder_are_clear_errors(tagged_library, tmp_path) -> N
 
 
 def test_missing_and_corrupt_model_are_clear_errors(tmp_path, shared_data) -> None:
-    photos = copy_photos(shared_data / "photos" / "coco128" / "images", tmp_path / "photos",
-                         sorted(coco_labels(shared_data))[:1])
+    photos = copy_photos(
+        shared_data / "photos" / "coco128" / "images",
+        tmp_path / "photos",
+        sorted(coco_labels(shared_data))[:1],
+    )
     library = tmp_path / "library"
     assert run_cli("search", "dog", library=library).returncode == 0
     broken = library / "models" / "broken"
@@ -89,8 +95,12 @@ def test_missing_and_corrupt_model_are_clear_errors(tmp_path, shared_data) -> No
     _set_active_model(library, "gone")
     _one_line_error(run_cli("add", photos[0].parent, library=library), "missing")
     connection = sqlite3.connect(library / "library.sqlite")
-    assert connection.execute("SELECT COUNT(*) FROM photos WHERE tagged_model IS NOT NULL"
-                              ).fetchone()[0] == 0
+    assert (
+        connection.execute("SELECT COUNT(*) FROM photos WHERE tagged_model IS NOT NULL").fetchone()[
+            0
+        ]
+        == 0
+    )
 
 
 def test_locked_database_is_reported(tagged_library) -> None:
@@ -110,20 +120,38 @@ def test_demo_tags_the_bundled_samples(tmp_path) -> None:
     assert "8 new" in result.stdout
     lines = [line for line in result.stdout.splitlines() if line.startswith("0000")]
     assert len(lines) == 8
-    assert "dog" in next(line for line in lines if line.startswith("000000000309"))
+    assert "giraffe" in next(line for line in lines if line.startswith("000000000072"))
 
 
 def test_wheel_carries_the_model_bundle(tmp_path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path), str(REPO_ROOT)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(REPO_ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     wheel = next(tmp_path.glob("organizer-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("model.onnx", "bundle.json"):
         assert f"organizer/bundled_models/default/{required}" in names
     assert "organizer/resources/sample_photos/000000000309.jpg" in names
+    assert "organizer/translations/organizer_zh_CN.qm" in names
+    packages = {
+        str(init.parent.relative_to(REPO_ROOT))
+        for init in (REPO_ROOT / "organizer").rglob("__init__.py")
+    }
+    assert {f"{package}/__init__.py" for package in packages} <= names
 
 
 def _set_active_model(library: Path, version: str) -> None:
@@ -131,5 +159,7 @@ def _set_active_model(library: Path, version: str) -> None:
     with connection:
         connection.execute(
             "INSERT INTO settings (key, value) VALUES ('active_model', ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (version,))
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (version,),
+        )
     connection.close()
