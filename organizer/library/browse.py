@@ -220,12 +220,17 @@ def folder_tree(library: Library) -> list[FolderNode]:
     """Each watched folder with the sub-folders that hold photos, and photo counts."""
     roots = []
     for folder_id, root in library.folders():
-        counts: dict[Path, int] = {}
         folder_sql, params = _folder_clause(root)
-        query = "SELECT path FROM photos WHERE folder_id = ?" + folder_sql
-        for (path,) in library.database.execute(query, [folder_id, *params]):
-            parent = Path(path).parent
-            counts[parent] = counts.get(parent, 0) + 1
+        # rtrim(path, <path without slashes>) strips the file name: SQLite groups by folder,
+        # so Python sees one row per folder instead of one per photo.
+        query = (
+            f"SELECT rtrim(path, replace(path, '{os.sep}', '')), COUNT(*) FROM photos"
+            f" WHERE folder_id = ?{folder_sql} GROUP BY 1"
+        )
+        counts = {
+            Path(directory): count
+            for directory, count in library.database.execute(query, [folder_id, *params])
+        }
         roots.append(_build_node(root, counts, folder_id))
     return roots
 

@@ -161,7 +161,8 @@ class AlbumModel(QAbstractListModel):
             if key in self._pixmaps:
                 return None
             return THUMB_FAILED if key in self._failed else THUMB_LOADING
-        return self._pixmap(key, row, index.row())
+        pixmap = self._pixmap(key, row, index.row())
+        return pixmap
 
     def _pixmap(self, key: str, row: PhotoRow, row_number: int) -> QPixmap | None:
         pixmap = self._pixmaps.get(key)

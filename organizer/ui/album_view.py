@@ -90,6 +90,10 @@ class AlbumView(QListView):
         super().__init__(parent)
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setMovement(QListView.Movement.Static)
+        # Laying out 100,000 cells at once blocks the GUI thread ~1 s; in batches the first
+        # screen paints at once and the rest is placed between events.
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(2000)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setUniformItemSizes(True)
         self.setWrapping(True)

@@ -14,6 +14,7 @@ from organizer.ui.context import LibraryEvents, UiContext
 from organizer.ui.errors import ExceptionReporter
 from organizer.ui.jobs import BackgroundWork, EngineHolder
 from organizer.ui.main_window import MainWindow
+from organizer.ui.qt_compat import protect_none
 from organizer.ui.translations import TRANSLATIONS_DIR, install_translators
 
 ICON = TRANSLATIONS_DIR.parent / "icons" / "organizer.svg"
@@ -21,6 +22,7 @@ ICON = TRANSLATIONS_DIR.parent / "icons" / "organizer.svg"
 
 def build_context(app: App, parent: object = None) -> UiContext:
     """The shared objects the widgets need; tests build their windows the same way."""
+    protect_none()
     engines = EngineHolder(app.library_dir)
     work = BackgroundWork(app.library_dir, engines, parent)  # type: ignore[arg-type]
     return UiContext(

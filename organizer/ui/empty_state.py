@@ -29,7 +29,9 @@ class EmptyState(QWidget):
         )
         body.setWordWrap(True)
         body.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        body.setMaximumWidth(460)
+        # A wrapped label in a centred layout gets its one-line height unless told otherwise.
+        body.setFixedWidth(460)
+        body.setMinimumHeight(body.heightForWidth(460))
         self.button = QPushButton(self.tr("Add a photo folder…"), self)
         self.button.setDefault(True)
         self.button.clicked.connect(self.addRequested)

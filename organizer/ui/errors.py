@@ -24,13 +24,14 @@ log = logging.getLogger(__name__)
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Errors", text)
-
-
 def show_error(parent: QWidget | None, message: str, details: str = "") -> None:
     """A known failure the user can act on (file missing, database locked, bad query...)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, _tr("Organizer"), message, parent=parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        QCoreApplication.translate("Errors", "Organizer"),
+        message,
+        parent=parent,
+    )
     if details:
         box.setDetailedText(details)
     box.open() if parent is not None else box.exec()
@@ -39,10 +40,11 @@ def show_error(parent: QWidget | None, message: str, details: str = "") -> None:
 def show_crash(parent: QWidget | None, details: str) -> None:
     box = QMessageBox(
         QMessageBox.Icon.Critical,
-        _tr("Unexpected error"),
-        _tr(
+        QCoreApplication.translate("Errors", "Unexpected error"),
+        QCoreApplication.translate(
+            "Errors",
             "Something went wrong inside Organizer. Your photos and tags are safe; the last "
-            "action may not have finished. Details were written to the log."
+            "action may not have finished. Details were written to the log.",
         ),
         parent=parent,
     )

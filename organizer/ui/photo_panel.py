@@ -85,7 +85,7 @@ class PhotoPanel(QWidget):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.new_tag.setCompleter(completer)
         self.new_tag.returnPressed.connect(self.add_typed_tag)
-        add_button = QPushButton(self.tr("Add"), self)
+        self.add_button = add_button = QPushButton(self.tr("Add"), self)
         add_button.clicked.connect(self.add_typed_tag)
         add_row = QHBoxLayout()
         add_row.addWidget(self.new_tag, 1)
@@ -120,7 +120,13 @@ class PhotoPanel(QWidget):
     def show_photos(self, photo_ids: Sequence[int]) -> None:
         self._photo_ids = list(photo_ids)
         enabled = bool(self._photo_ids)
-        for widget in (self.confirm_button, self.reject_button, self.new_tag, self.table):
+        for widget in (
+            self.confirm_button,
+            self.reject_button,
+            self.new_tag,
+            self.add_button,
+            self.table,
+        ):
             widget.setEnabled(enabled)
         if not enabled:
             self.preview.clear()
