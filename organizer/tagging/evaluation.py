@@ -37,46 +37,71 @@ _IRREGULAR_PLURALS = {
 _IRREGULAR_SINGULARS = {plural: singular for singular, plural in _IRREGULAR_PLURALS.items()}
 
 
-def singular(word: str) -> str:
-    """A best-effort English singular of a (possibly multi-word) lowercase name."""
-    head, _, last = word.rpartition(" ")
+def normalize_label(label: str) -> str:
+    """Lowercase, single spaces, '_' and '-' as spaces."""
+    return " ".join(label.strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+def singular_forms(name: str) -> list[str]:
+    """Candidate singulars of a normalized (possibly multi-word) name, most likely first.
+
+    English plurals are ambiguous from spelling alone ("buses" -> "bus", "houses" -> "house"),
+    so every plausible stem is offered; the lookup keeps the first one that is a known tag.
+    """
+    head, _, last = name.rpartition(" ")
     prefix = f"{head} " if head else ""
     if last in _IRREGULAR_SINGULARS:
-        return prefix + _IRREGULAR_SINGULARS[last]
-    if last in _IRREGULAR_PLURALS or len(last) <= 3 or last.endswith("ss"):
-        return word
+        return [prefix + _IRREGULAR_SINGULARS[last]]
+    if len(last) <= 3 or not last.endswith("s") or last.endswith("ss"):
+        return []
+    stems = []
     if last.endswith("ies"):
-        return prefix + last[:-3] + "y"
-    if last.endswith(("ches", "shes", "xes", "zes", "sses", "oes")) or last.endswith("uses"):
-        return prefix + last[:-2]
-    if last.endswith("s") and not last.endswith(("us", "is")):
-        return prefix + last[:-1]
-    return word
+        stems.append(last[:-3] + "y")
+    if last.endswith("ves"):
+        stems += [last[:-3] + "f", last[:-3] + "fe"]
+    if last.endswith("es"):
+        stems.append(last[:-2])
+    stems.append(last[:-1])
+    return [prefix + stem for stem in stems]
 
 
-def normalize_label(label: str) -> str:
-    """Key under which names, aliases and dataset labels are compared."""
-    cleaned = " ".join(label.strip().lower().replace("_", " ").replace("-", " ").split())
-    return singular(cleaned)
+def plural_forms(name: str) -> list[str]:
+    head, _, last = name.rpartition(" ")
+    prefix = f"{head} " if head else ""
+    if last in _IRREGULAR_PLURALS:
+        return [prefix + _IRREGULAR_PLURALS[last]]
+    if last.endswith("y") and last[-2:-1] not in "aeiou":
+        return [prefix + last[:-1] + "ies"]
+    if last.endswith(("s", "x", "z", "ch", "sh")):
+        return [prefix + last + "es"]
+    return [prefix + last + "s"]
 
 
 @dataclass(frozen=True)
 class TagLookup:
-    """Maps normalized names and aliases to tag names (first tag wins on a clash)."""
+    """Maps normalized names and aliases (and their singular/plural forms) to tag names."""
 
     keys: Mapping[str, str]
 
     @classmethod
     def from_tags(cls, tags: Iterable[tuple[str, Sequence[str]]]) -> TagLookup:
-        """``tags``: (name, aliases) pairs, in bundle order."""
+        """``tags``: (name, aliases) pairs, in bundle order.
+
+        Priority on a clash: a tag's own name, then an alias, then an inflected form of a
+        name, then of an alias ("orange" the fruit stays the fruit whatever aliases say).
+        """
+        tags = [(normalize_label(n), n, [normalize_label(a) for a in aliases])
+                for n, aliases in tags]
         keys: dict[str, str] = {}
-        pending_aliases: list[tuple[str, str]] = []
-        for name, aliases in tags:
-            keys.setdefault(normalize_label(name), name)
-            pending_aliases.extend((alias, name) for alias in aliases)
-        # A tag's own name beats another tag's alias ("orange" the fruit vs "orange" as colour).
-        for alias, name in pending_aliases:
-            keys.setdefault(normalize_label(alias), name)
+        for key, name, _ in tags:
+            keys.setdefault(key, name)
+        for _, name, aliases in tags:
+            for alias in aliases:
+                keys.setdefault(alias, name)
+        for key, name, aliases in tags:
+            for word in [key, *aliases]:
+                for form in singular_forms(word) + plural_forms(word):
+                    keys.setdefault(form, name)
         return cls(keys)
 
     @classmethod
@@ -85,7 +110,11 @@ class TagLookup:
         return cls.from_tags((t["name"], t.get("aliases", [])) for t in tags)
 
     def match(self, label: str) -> str | None:
-        return self.keys.get(normalize_label(label))
+        key = normalize_label(label)
+        for form in [key, *singular_forms(key)]:
+            if form in self.keys:
+                return self.keys[form]
+        return None
 
 
 def match_labels(
