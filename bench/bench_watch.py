@@ -41,6 +41,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 POLL_S = 0.02
 DEADLINE_S = 600.0
 RESCAN_PERIOD_S = 60.0
+BASELINE_SCANS = 5  # each is a whole ``organizer scan`` process: a few suffice
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,10 +79,11 @@ def run(work: Path, args: argparse.Namespace) -> None:
         for original in originals:
             shutil.copyfile(original, existing / original.name)
         app.pipeline().add_folders([photos])
-        probes = make_probes(app, originals, work / "staging-probes", 3 * args.probes)
+        scans = min(args.probes, BASELINE_SCANS)
+        probes = make_probes(app, originals, work / "staging-probes", scans + 2 * args.probes)
         storm_files = make_storm(originals, work / "staging-storm", args.storm)
-        baseline = [time_scan_baseline(app, probe, tag, photos) for probe, tag in probes[:3]]
-        results = watch_phases(app, photos, probes[3:], storm_files, args)
+        baseline = [time_scan_baseline(app, probe, tag, photos) for probe, tag in probes[:scans]]
+        results = watch_phases(app, photos, probes[scans:], storm_files, args)
     finally:
         app.close()
     report(baseline, results, args)

@@ -386,6 +386,7 @@ def test_watch_limit_falls_back_to_periodic_rescans(app, reader, coco_dir, names
     watcher.add_problem_listener(problems.append)
     watcher.start()
     try:
+        wait_for(lambda: watcher.polled_folders, "the fallback")
         assert watcher.polled_folders == [photos_dir.resolve()]
         assert any("inotify watch limit" in p and "rescanning every" in p for p in problems)
         (photo,) = copy_photos(coco_dir, photos_dir, names[:1])

@@ -170,15 +170,9 @@ class FolderWatcher:
         return not self._busy.is_set() and len(self.pending) == 0
 
     def start(self) -> None:
+        """Returns at once: setting up the watches and the start-up scan run on the worker."""
         if self._worker is not None:
             raise RuntimeError("this watcher was already started")
-        # Watch first, then scan: a change made during the start-up scan is not missed.
-        self._observer = self._observer_factory()
-        self._observer.start()
-        for root in self.roots:
-            self._watch(root)
-        if self._polled:
-            self._next_rescan = time.monotonic() + self.rescan_s
         self._busy.set()
         self._worker = threading.Thread(target=self._run, name="folder-watcher", daemon=True)
         self._worker.start()
@@ -187,9 +181,6 @@ class FolderWatcher:
         """Stop watching; the batch in progress stops at its next commit."""
         self._stopping.set()
         self.pending.wake()
-        if self._observer is not None:
-            self._observer.stop()
-            self._observer.join(timeout)
         if self._worker is not None:
             self._worker.join(timeout)
 
@@ -197,6 +188,20 @@ class FolderWatcher:
 
     def _library_roots(self) -> list[Path]:
         return [path for _, path in self.library.folders()]
+
+    def _start_watching(self) -> None:
+        # Watch first, then scan: a change made during the start-up scan is not missed.
+        self._observer = self._observer_factory()
+        self._observer.start()
+        for root in self.roots:
+            self._watch(root)
+        if self._polled:
+            self._next_rescan = time.monotonic() + self.rescan_s
+
+    def _stop_watching(self) -> None:
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(10.0)
 
     def _watch(self, root: Path) -> None:
         assert self._observer is not None
@@ -222,6 +227,7 @@ class FolderWatcher:
 
     def _run(self) -> None:
         try:
+            self._start_watching()
             if self.initial_scan:
                 self._guarded(self._rescan, self.roots)
             while not self._stopping.is_set():
@@ -236,7 +242,11 @@ class FolderWatcher:
                     continue
                 self._busy.clear()
                 self.pending.wait(self._sleep_time())
+        except Exception as error:  # noqa: BLE001 - say why watching stopped, don't vanish
+            log.exception("the folder watcher stopped")
+            self._problem(f"watching stopped: {error}")
         finally:
+            self._stop_watching()
             self._busy.clear()
 
     def _sleep_time(self) -> float | None:
@@ -287,12 +297,27 @@ class FolderWatcher:
             if (after := self.library.photo_by_path(path)) is not None and _differs(row, after)
         }
         removed = self._drop_vanished(batch.removed_files, batch.removed_trees, report)
-        version = self.pipeline.engine.bundle.version
-        to_tag = [row.id for row in self.library.photos_needing_tags(version)]
-        if to_tag:
-            self.pipeline.tag_pending(None, report, cancelled=self._stopping)
-            changed.update(to_tag)
+        changed.update(self._tag(present, report))
         self._publish(WatchBatch(report, tuple(sorted(changed)), tuple(sorted(removed))))
+
+    def _tag(self, present: list[FileStat], report: ScanReport) -> set[int]:
+        """Tag what this round indexed, folder by folder, the folder with fewest files first.
+
+        During a storm a round holds one photo saved elsewhere and many storm files; tagging
+        the lone photo first makes it findable without waiting for the storm's share.
+        """
+        version = self.pipeline.engine.bundle.version
+        per_folder: dict[str, int] = {}
+        for stat in present:
+            folder = os.path.dirname(stat.path)
+            per_folder[folder] = per_folder.get(folder, 0) + 1
+        tagged: set[int] = set()
+        for folder in sorted(per_folder, key=per_folder.__getitem__):
+            pending = self.library.photos_needing_tags(version, under=Path(folder))
+            if pending and not self._stopping.is_set():
+                self.pipeline.tag_pending(Path(folder), report, cancelled=self._stopping)
+                tagged.update(row.id for row in pending)
+        return tagged
 
     def _present_files(
         self, batch: Batch, report: ScanReport
@@ -363,6 +388,8 @@ class _EventSink(FileSystemEventHandler):
     def __init__(self, watcher: FolderWatcher, root: Path) -> None:
         self.pending = watcher.pending
         self.root = str(root)
+        # The library's own folder (thumbnails are JPEGs too) may sit inside a watched one.
+        self.library_prefix = str(Path(watcher.library.root).resolve()) + os.sep
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         src, dest = os.fsdecode(event.src_path), os.fsdecode(event.dest_path)
@@ -415,6 +442,8 @@ class _EventSink(FileSystemEventHandler):
 
     def _is_visible(self, path: str) -> bool:
         """Not inside a hidden folder below the root: the scanner does not enter those either."""
+        if path.startswith(self.library_prefix):
+            return False
         relative = path[len(self.root) :] if path.startswith(self.root) else path
         folders = relative.split(os.sep)[:-1]
         return not any(part.startswith(".") for part in folders)
