@@ -22,7 +22,7 @@ import pytest
 from PIL import Image
 
 from organizer.app import App, open_app
-from organizer.ingest.changes import FileState, PendingChanges
+from organizer.ingest.changes import PendingChanges
 from organizer.ingest.files import content_hash
 from organizer.ingest.watcher import FolderWatcher, WatchBatch
 from tests.helpers import REPO_ROOT, copy_photos, run_cli
@@ -51,7 +51,6 @@ def photos_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def app(tmp_path: Path, photos_dir: Path) -> Iterator[App]:
     app = open_app(tmp_path / "library")
-    _use_test_bundle(app)
     app.library.add_folder(photos_dir)
     yield app
     app.close()
@@ -63,14 +62,6 @@ def reader(app: App) -> Iterator[App]:
     other = open_app(app.library_dir)
     yield other
     other.close()
-
-
-def _use_test_bundle(app: App) -> None:
-    """While the shipped model is not in the checkout, WATCH_TEST_BUNDLE names one to use."""
-    bundle = os.environ.get("WATCH_TEST_BUNDLE")
-    if bundle:
-        shutil.copytree(bundle, app.library_dir / "models" / "test")
-        app.library.set_setting("active_model", "test")
 
 
 @contextmanager
@@ -165,7 +156,6 @@ def test_removals_wait_for_the_files_they_may_have_moved_to(tmp_path: Path) -> N
     second = pending.take_batch()
     assert len(second.files) == 1 and second.removed_files == [str(tmp_path / "old.jpg")]
     assert pending._files == {}  # noqa: SLF001 - nothing left behind
-    assert FileState.REMOVED.value == "removed"
 
 
 # -- real files, real inotify ------------------------------------------------------------------
