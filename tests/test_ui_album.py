@@ -261,8 +261,8 @@ def test_tag_counts_browse_matches_store(window: MainWindow) -> None:
 
 
 def test_long_sessions_do_not_exhaust_none(qtbot, window: MainWindow) -> None:
-    """PySide6 6.12 on CPython 3.11 drops a reference to None per void call; without the
-    workaround in organizer.ui.qt_compat this aborts the process within ~5,000 calls."""
+    """PySide6 6.12.0 on CPython 3.11 drops a reference to None per void call and aborts the
+    process within ~5,000 calls; pyproject.toml keeps such versions out."""
     import sys
 
     from PySide6.QtWidgets import QApplication
@@ -271,4 +271,5 @@ def test_long_sessions_do_not_exhaust_none(qtbot, window: MainWindow) -> None:
     for _ in range(20000):
         QApplication.processEvents()
         window.album.model.index(0).data(Qt.ItemDataRole.UserRole + 99)
-    assert sys.getrefcount(None) > 1_000_000 or sys.getrefcount(None) >= before - 10
+    # With the bug, 20,000 calls lose ~40,000 references; ordinary caching moves a few dozen.
+    assert sys.getrefcount(None) >= before - 1000

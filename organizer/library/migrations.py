@@ -33,7 +33,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         CREATE INDEX photos_content_hash ON photos(content_hash);
         CREATE INDEX photos_folder ON photos(folder_id);
-        CREATE INDEX photos_taken_at ON photos(taken_at);
+        CREATE INDEX photos_taken_at ON photos(taken_at, path);
         CREATE TABLE tags (
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -56,7 +56,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             updated_at REAL NOT NULL,
             PRIMARY KEY (photo_id, tag_id)
         ) WITHOUT ROWID;
-        CREATE INDEX photo_tags_visible ON photo_tags(tag_id, photo_id)
+        -- Covering (state included) so tag queries never touch the table rows.
+        CREATE INDEX photo_tags_visible ON photo_tags(tag_id, photo_id, state)
             WHERE state != 'rejected';
         CREATE TABLE written_keywords (
             photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,

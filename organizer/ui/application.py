@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtGui import QIcon, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from organizer.app import App
@@ -14,15 +14,11 @@ from organizer.ui.context import LibraryEvents, UiContext
 from organizer.ui.errors import ExceptionReporter
 from organizer.ui.jobs import BackgroundWork, EngineHolder
 from organizer.ui.main_window import MainWindow
-from organizer.ui.qt_compat import protect_none
-from organizer.ui.translations import TRANSLATIONS_DIR, install_translators
-
-ICON = TRANSLATIONS_DIR.parent / "icons" / "organizer.svg"
+from organizer.ui.translations import install_translators
 
 
 def build_context(app: App, parent: object = None) -> UiContext:
     """The shared objects the widgets need; tests build their windows the same way."""
-    protect_none()
     engines = EngineHolder(app.library_dir)
     work = BackgroundWork(app.library_dir, engines, parent)  # type: ignore[arg-type]
     return UiContext(
@@ -40,8 +36,6 @@ def run_app(app: App, argv: list[str] | None = None) -> int:
     application.setOrganizationName("Organizer")
     application.setApplicationName("Organizer")
     application.setDesktopFileName("organizer")
-    if ICON.is_file():
-        application.setWindowIcon(QIcon(str(ICON)))
     translators = install_translators(application, app.library.setting("ui_language"))
     context = build_context(app, application)
     window = MainWindow(context)

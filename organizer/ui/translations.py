@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "resources" / "translations"
+
+def _translations_dir() -> Path:
+    """Installed as the package ``organizer.translations``; ``resources/translations`` in a
+    source checkout that was not installed."""
+    try:
+        return Path(str(resources.files("organizer.translations")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "resources" / "translations"
+
+
+TRANSLATIONS_DIR = _translations_dir()
 
 
 def install_translators(application: QApplication, language: str | None) -> list[QTranslator]:
