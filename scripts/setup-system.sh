@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # System packages Organizer needs that pip cannot provide: Qt's runtime libraries, exiftool (the
-# reference metadata reader used by the tests), WordNet (model build), Xvfb (screenshots).
+# reference metadata reader used by the tests), WordNet (model build), Xvfb and a CJK font
+# (screenshots of the Chinese UI).
 # Installs only what is missing; needs root or sudo for that.
 set -euo pipefail
 
-packages=(libimage-exiftool-perl wordnet-base xvfb libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0
+packages=(libimage-exiftool-perl wordnet-base xvfb fonts-wqy-microhei libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0
           libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3)
 command -v dpkg >/dev/null 2>&1 || { echo "not a Debian-like system: install exiftool yourself" >&2; exit 0; }
 missing=()
