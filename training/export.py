@@ -30,8 +30,8 @@ class BundleModel(torch.nn.Module):
 
 
 def export_onnx(backbone: EfficientNet, head: HeadParameters, path: Path) -> None:
-    # The memory-efficient swish is a custom autograd function the exporter cannot trace.
-    backbone.set_swish(memory_efficient=False)
+    # EfficientNet-Lite uses ReLU6, which exports as is. Never call backbone.set_swish() here:
+    # in this package it replaces ReLU6 with swish and silently changes the network.
     model = BundleModel(backbone, head).eval()
     dummy = torch.zeros(1, 3, INPUT_SIZE, INPUT_SIZE)
     with torch.no_grad():
