@@ -32,6 +32,13 @@ from training.head import EPS, HeadParameters
 
 CORRECTION_WEIGHT = 1.0
 L2 = 3e-3  # on (w - w_old) in standardized embedding space; see docs/retraining.md
+# A new tag learns from a few photos in 1280 dimensions: strong shrinkage of the embedding
+# weights (towards a centroid-like direction) plus lightly-shrunk weights on the existing
+# trained tags' logits (a new "sandscape" may lean on "desert"). Measured on real photos with
+# training/measure_new_tag_examples.py: mean AP over 9 concepts at 10 examples 0.70 with the
+# embedding alone, 0.77 with both.
+NEW_TAG_L2 = 30.0
+NEW_TAG_LOGIT_L2 = 1.0
 FOLDS = 5
 EPOCHS = 12
 ITERATIONS_PER_EPOCH = 8
@@ -67,7 +74,7 @@ class TagReport:
     errors_after: int  # corrections the held-out new model gets wrong at its threshold
     threshold_before: float | None
     threshold_after: float
-    held_out_ap: float | None  # corrections (and, for new tags, unlabelled photos as negatives)
+    held_out_ap: float | None  # on held-out corrections, where both kinds exist
     suggested_before: float  # share of uncorrected photos where the tag is suggested
     suggested_after: float
 
@@ -112,6 +119,12 @@ class _Problem:
     n_folds: int
     weights: torch.Tensor  # [N, J]; J = (n_folds + 1) * C, fold-major; last block = final
     init: tuple[torch.Tensor, torch.Tensor, torch.Tensor]  # a, w, b per column
+    logits: torch.Tensor  # [N, G] standardized linear logits of the old trained tags
+    logit_weight: np.ndarray  # [D, G] their raw embedding weights
+    logit_bias: np.ndarray  # [G]
+    logit_mean: np.ndarray
+    logit_std: np.ndarray
+    is_new: torch.Tensor  # [J] 1.0 for columns of new tags
 
     @property
     def n_tags(self) -> int:
@@ -209,6 +222,10 @@ def build_problem(
     mean = x.mean(0)
     std = x.std(0) + 1e-6
     xs = ((x - mean) / std).astype(np.float32)
+    trained = np.flatnonzero(np.abs(head.weight).sum(0) > 0)
+    logits = x @ head.weight[:, trained] + head.bias[trained]
+    logit_mean, logit_std = logits.mean(0), logits.std(0) + 1e-6
+    is_new = np.array([t.index is None for t in tasks], np.float32)
     # The old parameters expressed in standardized space, as the starting point and anchor.
     ws0 = w0 * std[:, None]
     bs0 = b0 + mean @ w0
@@ -231,16 +248,24 @@ def build_problem(
             torch.from_numpy(np.tile(ws0, (1, reps)).astype(np.float32)),
             torch.from_numpy(np.tile(bs0, reps).astype(np.float32)),
         ),
+        logits=torch.from_numpy(((logits - logit_mean) / logit_std).astype(np.float32)),
+        logit_weight=head.weight[:, trained].astype(np.float64),
+        logit_bias=head.bias[trained].astype(np.float64),
+        logit_mean=logit_mean,
+        logit_std=logit_std,
+        is_new=torch.from_numpy(np.tile(is_new, reps)),
     )
 
 
 # -- optimisation -----------------------------------------------------------------------------
 
 
-def _logits(problem: _Problem, a: torch.Tensor, w: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+def _logits(
+    problem: _Problem, a: torch.Tensor, w: torch.Tensor, b: torch.Tensor, beta: torch.Tensor
+) -> torch.Tensor:
     reps = problem.n_folds + 1
     prior = problem.prior.repeat(1, reps) * problem.has_prior.repeat(reps)
-    return a * prior + problem.x @ w + b
+    return a * prior + problem.x @ w + problem.logits @ (beta * problem.is_new) + b
 
 
 def _held_out(problem: _Problem, z: torch.Tensor) -> np.ndarray:
@@ -281,24 +306,28 @@ def optimise(
     the per-epoch history."""
     a0, w0, b0 = problem.init
     a, w, b = (t.clone().requires_grad_(True) for t in problem.init)
+    beta = torch.zeros(problem.logits.shape[1], w.shape[1], requires_grad=True)
+    new = problem.is_new
+    l2_w = l2 * (1 - new) + NEW_TAG_L2 * new
     c = problem.n_tags
     reps = problem.n_folds + 1
     hp = problem.has_prior.repeat(reps)
     y = problem.targets.repeat(1, reps)
     optimizer = torch.optim.LBFGS(
-        [a, w, b], max_iter=iterations, history_size=20, line_search_fn="strong_wolfe",
+        [a, w, b, beta], max_iter=iterations, history_size=20, line_search_fn="strong_wolfe",
         tolerance_grad=1e-7, tolerance_change=1e-10,
     )
     last = {"loss": float("nan")}
 
     def closure() -> torch.Tensor:
         optimizer.zero_grad()
-        z = _logits(problem, a, w, b)
+        z = _logits(problem, a, w, b, beta)
         bce = torch.nn.functional.binary_cross_entropy_with_logits(z, y, reduction="none")
         loss = (bce * problem.weights).sum()
-        loss = loss + l2 * ((w - w0) ** 2).sum() + l2 * (((a - a0) * hp) ** 2).sum()
+        loss = loss + (l2_w * (w - w0) ** 2).sum() + l2 * (((a - a0) * hp) ** 2).sum()
+        loss = loss + NEW_TAG_LOGIT_L2 * ((beta * new) ** 2).sum()
         loss.backward()
-        last["loss"] = float(loss)
+        last["loss"] = float(loss.detach())
         return loss
 
     history: list[EpochMetrics] = []
@@ -308,13 +337,13 @@ def optimise(
             raise Cancelled
         optimizer.step(closure)
         with torch.no_grad():
-            z = _logits(problem, a, w, b)
+            z = _logits(problem, a, w, b, beta)
         # Reported per model (the sum over K+1 column groups, divided back).
         metrics = _epoch_metrics(problem, epoch, last["loss"] / reps, z)
         history.append(metrics)
         if on_epoch is not None:
             on_epoch(metrics)
-        if abs(previous - last["loss"]) < 1e-7 * max(1.0, abs(previous)):
+        if abs(previous - last["loss"]) < 1e-6 * max(1.0, abs(previous)):
             break
         previous = last["loss"]
     final = slice(problem.n_folds * c, reps * c)
@@ -322,8 +351,12 @@ def optimise(
         ws = w[:, final].numpy().astype(np.float64)
         bs = b[final].numpy().astype(np.float64)
         scale = (a[final] * problem.has_prior).numpy()
-    weight = ws / problem.std[:, None]
+        betas = (beta[:, final] * problem.is_new[final]).numpy().astype(np.float64)
+    # Back to raw embedding space; the old tags' logits are linear in the embedding too.
+    scaled = betas / problem.logit_std[:, None]
+    weight = ws / problem.std[:, None] + problem.logit_weight @ scaled
     bias = bs - (problem.mean / problem.std) @ ws
+    bias = bias + (problem.logit_bias - problem.logit_mean) @ scaled
     return scale, weight, bias, _held_out(problem, z), history
 
 
@@ -386,10 +419,9 @@ def tag_report(
     decided = np.array([scores[r] >= fold_threshold[problem.folds[r]] for r in rows])
     old_decided = problem.old_probability[rows, j] >= problem.old_threshold[j]
     untouched = ~problem.corrected[:, j]
-    if task.index is None:
-        ap = average_precision(scores, problem.corrected[:, j] & (truth > 0.5))
-    else:
-        ap = average_precision(scores[rows], labels) if 0 < labels.sum() < len(labels) else None
+    # AP needs held-out negatives: only rejections are known ones (unlabelled photos may show
+    # a new tag), so it is reported where a tag has both confirmed and rejected photos.
+    ap = average_precision(scores[rows], labels) if 0 < labels.sum() < len(labels) else None
     report = TagReport(
         tag=task.name,
         new=task.index is None,

@@ -1,0 +1,301 @@
+"""Learning from the user, as a user does it: correct tags with the CLI, train, roll back.
+
+A library of real MIML scene photos is tagged with the shipped model. Through the CLI the user
+teaches a brand-new tag ("sandscape", the MIML desert scenes under a name the vocabulary does
+not know) on 10 photos and rejects the model's most frequent wrong scene tag on a few photos;
+``organizer train`` must then predict the new tag on photos it never saw, make the rejected
+mistake rarer, leave every other tag alone, and ``organizer models use`` must restore the
+previous model's outputs exactly.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from organizer.app import open_app
+from organizer.tagging.bundle import load_bundle
+from organizer.tagging.engine import TaggingEngine
+from organizer.tagging.evaluation import average_precision
+from tests.helpers import REPO_ROOT, copy_photos, run_cli
+
+pytest.importorskip("torch", reason="training needs organizer[train]")
+
+NEW_TAG = "sandscape"
+CONFIRMED_EXAMPLES = 10
+REJECTIONS = 8
+# From 10 examples the held-out AP of a new scene tag measured 0.9+ for desert-like scenes
+# (python -m training.measure_new_tag_examples, docs/retraining.md); 0.80 leaves room for the
+# draw of which 10 photos are confirmed.
+NEW_TAG_AP_FLOOR = 0.80
+# Tags nobody corrected keep their head parameters bit for bit; what remains is float32
+# rounding of a differently-built (composed) ONNX graph.
+UNTOUCHED_TOLERANCE = 1e-4
+SCENE_TAGS = {"desert": "desert", "sea": "sea", "mountains": "mountain", "sunset": "sunset",
+              "trees": "tree"}
+
+
+def _miml_labels(shared_data: Path) -> dict[str, set[str]]:
+    with open(shared_data / "photos" / "miml-scene-dev" / "labels.csv", newline="") as handle:
+        return {row["file"]: set(filter(None, row["labels"].split(";")))
+                for row in csv.DictReader(handle)}
+
+
+def _split(labels: dict[str, set[str]]) -> tuple[list[str], list[str]]:
+    """Library and held-out photos, disjoint; each has desert scenes and others."""
+    rng = np.random.default_rng(7)
+    names = sorted(labels)
+    rng.shuffle(names)
+    desert = [n for n in names if "desert" in labels[n]]
+    other = [n for n in names if "desert" not in labels[n]]
+    return desert[:40] + other[:120], desert[40:80] + other[120:200]
+
+
+def _run(*args, library: Path) -> subprocess.CompletedProcess:
+    result = run_cli(*args, library=library)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def _probabilities(bundle_dir: Path, paths: list[Path]) -> tuple[np.ndarray, list[str]]:
+    bundle = load_bundle(bundle_dir)
+    engine = TaggingEngine(bundle, use_gpu=False)
+    results = list(engine.tag_files(paths))
+    assert all(r.error is None for r in results)
+    return np.stack([r.probabilities for r in results]), bundle.tag_names
+
+
+@pytest.fixture(scope="module")
+def corrected_library(shared_data: Path, tmp_path_factory) -> dict:
+    """A tagged library with the user's corrections made through the CLI (not yet trained)."""
+    root = tmp_path_factory.mktemp("retrain")
+    labels = _miml_labels(shared_data)
+    library_names, held_out_names = _split(labels)
+    images = shared_data / "photos" / "miml-scene-dev" / "images"
+    photos = copy_photos(images, root / "photos", library_names)
+    held_out = copy_photos(images, root / "held-out", held_out_names)
+    library = root / "library"
+    _run("add", root / "photos", library=library)
+
+    desert_photos = [p for p in photos if "desert" in labels[p.name]]
+    confirmed = desert_photos[:CONFIRMED_EXAMPLES]
+    _run("tag", *confirmed, "--add", NEW_TAG, library=library)
+
+    mistake, wrong = _most_frequent_mistake(library, photos, labels)
+    rejected = wrong[:REJECTIONS]
+    _run("tag", *rejected, "--remove", mistake, library=library)
+    return {"library": library, "photos": photos, "held_out": held_out, "labels": labels,
+            "confirmed": confirmed, "mistake": mistake, "rejected": rejected}
+
+
+def _most_frequent_mistake(library: Path, photos: list[Path], labels: dict[str, set[str]]):
+    """The scene tag the shipped model suggests most often on photos without that scene."""
+    app = open_app(library)
+    try:
+        wrong: dict[str, list[Path]] = {tag: [] for tag in SCENE_TAGS.values()}
+        for photo in photos:
+            truth = {SCENE_TAGS[label] for label in labels[photo.name]}
+            row = app.library.photo_by_path(photo)
+            for tag in app.library.photo_tags(row.id):
+                if tag.tag in wrong and tag.tag not in truth and tag.state == "suggested":
+                    wrong[tag.tag].append(photo)
+    finally:
+        app.close()
+    mistake = max(wrong, key=lambda tag: len(wrong[tag]))
+    if len(wrong[mistake]) < 3:
+        pytest.skip("the shipped model makes too few scene mistakes here to reject")
+    return mistake, wrong[mistake]
+
+
+@pytest.fixture(scope="module")
+def trained(corrected_library: dict) -> dict:
+    library = corrected_library["library"]
+    app = open_app(library)
+    old_dir = app.active_bundle().directory
+    app.close()
+    before, old_tags = _probabilities(old_dir, corrected_library["held_out"])
+    result = _run("train", "--json", library=library)
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    app = open_app(library)
+    new_dir = app.active_bundle().directory
+    app.close()
+    after, new_tags = _probabilities(new_dir, corrected_library["held_out"])
+    return {**corrected_library, "summary": summary, "before": before, "after": after,
+            "old_tags": old_tags, "new_tags": new_tags, "old_dir": old_dir, "new_dir": new_dir}
+
+
+def test_training_activates_a_checked_model_with_the_new_tag(trained) -> None:
+    summary = trained["summary"]
+    assert summary["activated"], summary["decision"]
+    assert summary["new_tags"] == [NEW_TAG]
+    assert trained["mistake"] in summary["retrained_tags"]
+    check = summary["export_check"]
+    assert check["max_abs_diff_probabilities"] < 1e-4 and check["images"] > 0
+    assert check["max_abs_diff_embedding"] < 1e-5
+    assert trained["new_tags"] == [*trained["old_tags"], NEW_TAG]
+    per_tag = {row["tag"]: row for row in summary["per_tag"]}
+    assert per_tag[NEW_TAG]["confirmed"] == CONFIRMED_EXAMPLES
+    assert per_tag[trained["mistake"]]["rejected"] == len(trained["rejected"])
+
+
+def test_new_tag_is_predicted_on_photos_it_never_saw(trained) -> None:
+    truth = np.array(["desert" in trained["labels"][p.name] for p in trained["held_out"]])
+    scores = trained["after"][:, trained["new_tags"].index(NEW_TAG)]
+    ap = average_precision(scores, truth)
+    assert ap >= NEW_TAG_AP_FLOOR, f"AP of {NEW_TAG!r} on held-out photos: {ap:.3f}"
+
+
+def test_new_tag_is_suggested_on_other_library_photos(trained) -> None:
+    library = trained["library"]
+    found = set(json.loads(_run("search", NEW_TAG, "--json", library=library).stdout)["paths"])
+    desert = {str(p.resolve()) for p in trained["photos"] if "desert" in trained["labels"][p.name]}
+    confirmed = {str(p.resolve()) for p in trained["confirmed"]}
+    suggested = found - confirmed
+    assert len(suggested & desert) >= 0.5 * len(desert - confirmed)
+    assert len(suggested - desert) <= 0.5 * max(len(suggested), 1)
+
+
+def test_rejected_mistake_became_rarer(trained) -> None:
+    mistake = trained["mistake"]
+    scene = {v: k for k, v in SCENE_TAGS.items()}[mistake]
+    negatives = np.array([scene not in trained["labels"][p.name] for p in trained["held_out"]])
+    old_threshold = load_bundle(trained["old_dir"]).thresholds[trained["old_tags"].index(mistake)]
+    new_threshold = load_bundle(trained["new_dir"]).thresholds[trained["new_tags"].index(mistake)]
+    column = trained["old_tags"].index(mistake)
+    wrong_before = int((trained["before"][negatives, column] >= old_threshold).sum())
+    wrong_after = int((trained["after"][negatives, column] >= new_threshold).sum())
+    assert wrong_before > 0
+    assert wrong_after < wrong_before, (wrong_before, wrong_after)
+
+
+def test_untouched_tags_stay_as_they_were(trained) -> None:
+    corrected = {trained["mistake"]}
+    columns = [i for i, tag in enumerate(trained["old_tags"]) if tag not in corrected]
+    diff = np.abs(trained["after"][:, columns] - trained["before"][:, columns]).max()
+    assert diff <= UNTOUCHED_TOLERANCE
+    old = load_bundle(trained["old_dir"]).thresholds[columns]
+    new = load_bundle(trained["new_dir"]).thresholds[columns]
+    assert np.allclose(old, new, atol=1e-4)
+
+
+def test_models_lists_versions_and_rollback_restores_outputs_exactly(trained) -> None:
+    library = trained["library"]
+    listing = json.loads(_run("models", "--json", library=library).stdout)
+    version = trained["summary"]["version"]
+    assert listing["active"] == version
+    assert {m["version"] for m in listing["models"]} >= {"default", version}
+
+    _run("models", "use", "default", library=library)
+    app = open_app(library)
+    assert app.active_bundle().directory == trained["old_dir"]
+    app.close()
+    restored, _ = _probabilities(trained["old_dir"], trained["held_out"])
+    assert np.array_equal(restored, trained["before"])
+    shown = json.loads(_run("show", trained["confirmed"][0], "--json", library=library).stdout)
+    sandscape = [t for t in shown["tags"] if t["tag"] == NEW_TAG]
+    assert [t["state"] for t in sandscape] == ["confirmed"]  # the user's tag stays
+    others = run_cli("search", NEW_TAG, "--json", library=library)
+    assert set(json.loads(others.stdout)["paths"]) == {
+        str(p.resolve()) for p in trained["confirmed"]}
+
+    _run("models", "use", version, library=library)
+    again, _ = _probabilities(trained["new_dir"], trained["held_out"])
+    assert np.array_equal(again, trained["after"])
+
+
+def test_running_app_picks_up_a_new_model_without_restart(trained) -> None:
+    library = trained["library"]
+    app = open_app(library)
+    try:
+        app.library.set_setting("use_gpu", "0")
+        first = app.engine.bundle.version
+        _run("models", "use", "previous", library=library)
+        assert app.refresh_model()
+        assert app.engine.bundle.version != first
+        assert not app.refresh_model()
+        _run("models", "use", "previous", library=library)
+        assert app.refresh_model() and app.engine.bundle.version == first
+    finally:
+        app.close()
+
+
+def test_killed_training_leaves_the_active_model_untouched(corrected_library) -> None:
+    library = corrected_library["library"]
+    before = json.loads(_run("models", "--json", library=library).stdout)
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "organizer", "--library", str(library), "train",
+         "--progress-json"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=REPO_ROOT,
+    )
+    try:
+        for line in process.stdout:
+            if json.loads(line)["event"] == "epoch":
+                break
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    after = json.loads(_run("models", "--json", library=library).stdout)
+    assert after == before
+
+
+def test_train_without_torch_says_what_to_install(tmp_path) -> None:
+    fake = tmp_path / "no-torch" / "torch"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('No module named torch')\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(fake.parent), str(REPO_ROOT)])}
+    result = subprocess.run(
+        [sys.executable, "-m", "organizer", "--library", str(tmp_path / "lib"), "train"],
+        capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=120,
+    )
+    assert result.returncode == 1
+    assert "install organizer[train]" in result.stderr
+
+
+def test_app_runtime_does_not_import_torch() -> None:
+    code = ("import sys, organizer.app, organizer.cli.main, organizer.tagging.registry, "
+            "organizer.tagging.rescore; sys.exit('torch' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    assert result.returncode == 0
+
+
+def test_retrain_dialog_shows_progress_and_summary(qtbot, corrected_library) -> None:
+    from organizer.ui.retrain_dialog import RetrainDialog
+
+    dialog = RetrainDialog(corrected_library["library"], extra_arguments=["--candidate"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.finished_training, timeout=180_000) as blocker:
+        dialog.start()
+    result = blocker.args[0]
+    assert result and not result["activated"]
+    assert len(dialog.plot.series["train_loss"]) == len(result["history"]) > 0
+    assert dialog.table.rowCount() == len(result["per_tag"])
+    assert dialog.activate_button.isVisibleTo(dialog)
+
+
+def test_retrain_dialog_cancel_leaves_model_untouched(qtbot, corrected_library) -> None:
+    from organizer.ui.retrain_dialog import RetrainDialog
+
+    library = corrected_library["library"]
+    before = json.loads(_run("models", "--json", library=library).stdout)
+    dialog = RetrainDialog(library)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.start()
+    qtbot.waitUntil(lambda: any(e.get("event") == "epoch" for e in dialog.events),
+                    timeout=120_000)
+    with qtbot.waitSignal(dialog.finished_training, timeout=30_000) as blocker:
+        dialog.cancel()
+    assert blocker.args[0] == {}
+    assert "unchanged" in dialog.stage.text()
+    assert json.loads(_run("models", "--json", library=library).stdout) == before
