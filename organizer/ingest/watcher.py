@@ -191,10 +191,16 @@ class FolderWatcher:
 
     def _start_watching(self) -> None:
         # Watch first, then scan: a change made during the start-up scan is not missed.
-        self._observer = self._observer_factory()
-        self._observer.start()
-        for root in self.roots:
-            self._watch(root)
+        try:
+            self._observer = self._observer_factory()
+            self._observer.start()
+        except OSError as error:  # e.g. the inotify instance limit: nothing can be watched
+            self._observer = None
+            reason = f"cannot watch folders ({error.strerror or error})"
+            self._fall_back_to_rescans(list(self.roots), reason)
+        else:
+            for root in self.roots:
+                self._watch(root)
         if self._polled:
             self._next_rescan = time.monotonic() + self.rescan_s
 
