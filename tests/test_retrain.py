@@ -158,9 +158,15 @@ def test_new_tag_is_suggested_on_other_library_photos(trained) -> None:
     found = set(json.loads(_run("search", NEW_TAG, "--json", library=library).stdout)["paths"])
     desert = {str(p.resolve()) for p in trained["photos"] if "desert" in trained["labels"][p.name]}
     confirmed = {str(p.resolve()) for p in trained["confirmed"]}
+    others = {str(p.resolve()) for p in trained["photos"]} - confirmed
     suggested = found - confirmed
-    assert len(suggested & desert) >= 0.5 * len(desert - confirmed)
-    assert len(suggested - desert) <= 0.5 * max(len(suggested), 1)
+    recall = len(suggested & desert) / len(desert - confirmed)
+    precision = len(suggested & desert) / max(len(suggested), 1)
+    base_rate = len(desert & others) / len(others)
+    # The threshold aims at finding 80% of the concept (docs/retraining.md); suggestions must
+    # concentrate on it well above its share of the library.
+    assert recall >= 0.5, recall
+    assert precision >= 1.5 * base_rate, (precision, base_rate)
 
 
 def test_rejected_mistake_became_rarer(trained) -> None:

@@ -382,8 +382,24 @@ def best_threshold(
     return float(np.clip((s[best] + lower) / 2, *THRESHOLD_RANGE))
 
 
+NEW_TAG_RECALL = 0.8
+
+
+def recall_threshold(
+    scores: np.ndarray, truth: np.ndarray, weights: np.ndarray, fallback: float
+) -> float:
+    """For a new tag, where unlabelled photos are no evidence of absence (F1 against them
+    either over- or under-shoots): the cut that finds NEW_TAG_RECALL of the held-out
+    confirmed photos (an unbiased recall estimate when confirmed photos are a fair sample)."""
+    positives = scores[truth > 0.5]
+    if len(positives) == 0:
+        return fallback
+    return float(np.clip(np.quantile(positives, 1 - NEW_TAG_RECALL), *THRESHOLD_RANGE))
+
+
 def _threshold_inputs(problem: _Problem, j: int) -> tuple[np.ndarray, np.ndarray]:
-    """Truth and weights for tag j: corrections as given, other photos by the old decision."""
+    """Truth and weights for tag j: corrections as given, other photos by the old decision
+    (corrections weigh as much as all other photos together, as in the loss)."""
     corrected = problem.corrected[:, j]
     truth = np.where(
         corrected,
@@ -410,10 +426,11 @@ def tag_report(
         float(problem.old_threshold[j]) if task.index is not None else NEW_TAG_DEFAULT_THRESHOLD
     )
     scores = held_out[:, j]
-    threshold = best_threshold(scores, truth, weights, fallback)
+    choose = recall_threshold if task.index is None else best_threshold
+    threshold = choose(scores, truth, weights, fallback)
     rows, labels = task.rows, task.labels > 0.5
     fold_threshold = {
-        f: best_threshold(*(v[problem.folds != f] for v in (scores, truth, weights)), fallback)
+        f: choose(*(v[problem.folds != f] for v in (scores, truth, weights)), fallback)
         for f in np.unique(problem.folds[rows])
     }
     decided = np.array([scores[r] >= fold_threshold[problem.folds[r]] for r in rows])
