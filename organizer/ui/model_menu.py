@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 from organizer.ui.cli_bridge import CommandRunner
 from organizer.ui.context import UiContext
 from organizer.ui.errors import show_error
+from organizer.ui.retrain_dialog import open_retrain_dialog
 
 
 class ModelMenu(QMenu):
@@ -33,8 +34,9 @@ class ModelMenu(QMenu):
             self.versions.setToolTip(self.tr("Model versions are not part of this build yet"))
 
     def _retrain(self) -> None:
-        self.retrain.setEnabled(False)
-        self._commands.run("train", [], self._after_change)
+        """Training runs in its own process; the dialog shows progress, the plot and cancel."""
+        dialog = open_retrain_dialog(self.parentWidget(), self._context.app.library_dir)
+        dialog.model_changed.connect(lambda _version: self._after_change(0, ""))
 
     def _versions(self) -> None:
         self._commands.run("models", ["--json"], self._choose_version)
