@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Protocol
 
 from organizer.ingest.files import FileStat, content_hash, walk_photos
-from organizer.library.store import KnownFile, Library, PhotoRecord, TagDefinition
+from organizer.library.store import KnownFile, Library, PhotoRecord
 from organizer.tagging.bundle import ModelBundle
 from organizer.tagging.engine import TaggingEngine, TagResult
+from organizer.tagging.rescore import tag_definitions
 
 log = logging.getLogger(__name__)
 
@@ -318,19 +319,6 @@ class Pipeline:
             self._tag_ids = self.library.sync_tag_definitions(tag_definitions(bundle))
             self._tag_ids_version = bundle.version
         return {tag.name: self._tag_ids[tag.name.lower()] for tag in bundle.tags}
-
-
-def tag_definitions(bundle: ModelBundle) -> list[TagDefinition]:
-    return [
-        TagDefinition(
-            name=tag.name,
-            display_en=tag.display.get("en"),
-            display_zh=tag.display.get("zh_CN"),
-            aliases=tag.aliases,
-            parent=tag.parent,
-        )
-        for tag in bundle.tags
-    ]
 
 
 def _hash_or_none(stat: FileStat, report: ScanReport) -> str | None:

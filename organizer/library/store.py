@@ -97,14 +97,19 @@ class Library:
 
     def set_setting(self, key: str, value: str | None) -> None:
         with self.transaction() as db:
-            if value is None:
-                db.execute("DELETE FROM settings WHERE key = ?", (key,))
-            else:
-                db.execute(
-                    "INSERT INTO settings (key, value) VALUES (?, ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                    (key, value),
-                )
+            self.put_setting(db, key, value)
+
+    @staticmethod
+    def put_setting(db: sqlite3.Connection, key: str, value: str | None) -> None:
+        """Set (or with None, clear) a setting inside the caller's transaction."""
+        if value is None:
+            db.execute("DELETE FROM settings WHERE key = ?", (key,))
+        else:
+            db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
 
     # -- folders ---------------------------------------------------------------------------
 

@@ -168,9 +168,9 @@ class ModelRegistry:
         bundle = self.load(name)
         current = self.active_name()
         with self.library.transaction() as db:
-            _put_setting(db, ACTIVE_KEY, None if name == DEFAULT_VERSION else name)
+            Library.put_setting(db, ACTIVE_KEY, None if name == DEFAULT_VERSION else name)
             if current != name:
-                _put_setting(db, PREVIOUS_KEY, current)
+                Library.put_setting(db, PREVIOUS_KEY, current)
         return bundle
 
     def next_version_name(self) -> str:
@@ -181,7 +181,7 @@ class ModelRegistry:
             number = int(row[0]) + 1 if row else 1
             while (self.models_dir / f"user-{number}").exists():
                 number += 1
-            _put_setting(db, COUNTER_KEY, str(number))
+            Library.put_setting(db, COUNTER_KEY, str(number))
         return f"user-{number}"
 
     @contextlib.contextmanager
@@ -219,17 +219,6 @@ class ModelRegistry:
                 owner_gone = not _process_alive(path.name[len(STAGING_PREFIX) :].split("-")[0])
                 if owner_gone or now - path.stat().st_mtime > STALE_STAGING_SECONDS:
                     shutil.rmtree(path)
-
-
-def _put_setting(db, key: str, value: str | None) -> None:
-    if value is None:
-        db.execute("DELETE FROM settings WHERE key = ?", (key,))
-    else:
-        db.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
 
 
 def _version_sort_key(path: Path) -> tuple:
