@@ -10,8 +10,25 @@ from pathlib import Path
 
 PHOTO_EXTENSIONS = frozenset(
     {
-        ".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".avif",
-        ".bmp", ".gif", ".dng", ".nef", ".cr2", ".arw", ".orf", ".rw2", ".raf",
+        ".jpg",
+        ".jpeg",
+        ".jpe",
+        ".png",
+        ".webp",
+        ".tif",
+        ".tiff",
+        ".heic",
+        ".heif",
+        ".avif",
+        ".bmp",
+        ".gif",
+        ".dng",
+        ".nef",
+        ".cr2",
+        ".arw",
+        ".orf",
+        ".rw2",
+        ".raf",
     }
 )
 # Temp files of Organizer's own metadata writes and of common editors/tools: never photos.
