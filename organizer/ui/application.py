@@ -15,18 +15,32 @@ from organizer.ui.errors import ExceptionReporter
 from organizer.ui.jobs import BackgroundWork, EngineHolder
 from organizer.ui.main_window import MainWindow
 from organizer.ui.translations import install_translators
+from organizer.ui.watch_bridge import WatchBridge
 
 
-def build_context(app: App, parent: object = None) -> UiContext:
-    """The shared objects the widgets need; tests build their windows the same way."""
+def build_context(
+    app: App, parent: object = None, *, watch: bool = False, watch_settle_s: float = 0.5
+) -> UiContext:
+    """The shared objects the widgets need; tests build their windows the same way.
+
+    ``watch``: the main window follows the library's folders on disk (the desktop app does;
+    tests of other features leave it off so that no rescan refreshes their views mid-test).
+    """
     engines = EngineHolder(app.library_dir)
     work = BackgroundWork(app.library_dir, engines, parent)  # type: ignore[arg-type]
+    events = LibraryEvents(parent)  # type: ignore[arg-type]
+    watcher = (
+        WatchBridge(app, engines, events, parent, settle_s=watch_settle_s)  # type: ignore[arg-type]
+        if watch
+        else None
+    )
     return UiContext(
         app=app,
         work=work,
         thumbnails=ThumbnailCache(Path(app.library_dir) / "thumbnails"),
-        events=LibraryEvents(parent),  # type: ignore[arg-type]
+        events=events,
         undo=QUndoStack(parent),  # type: ignore[arg-type]
+        watcher=watcher,
         tag_names_language=app.library.setting("tag_language", "en") or "en",
     )
 
@@ -37,7 +51,7 @@ def run_app(app: App, argv: list[str] | None = None) -> int:
     application.setApplicationName("Organizer")
     application.setDesktopFileName("organizer")
     translators = install_translators(application, app.library.setting("ui_language"))
-    context = build_context(app, application)
+    context = build_context(app, application, watch=True)
     window = MainWindow(context)
     reporter = ExceptionReporter(lambda: window)
     reporter.install()
@@ -46,6 +60,8 @@ def run_app(app: App, argv: list[str] | None = None) -> int:
         return application.exec()
     finally:
         reporter.uninstall()
+        if context.watcher is not None:
+            context.watcher.shutdown()  # already done when the window closed; this is cheap
         context.work.cancel_jobs()
         context.work.wait(60000)
         window.album.loader.wait(10000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -11,6 +12,9 @@ from organizer.app import App
 from organizer.library.store import Library
 from organizer.thumbnails import ThumbnailCache
 from organizer.ui.jobs import BackgroundWork
+
+if TYPE_CHECKING:
+    from organizer.ui.watch_bridge import WatchBridge
 
 
 class LibraryEvents(QObject):
@@ -21,6 +25,9 @@ class LibraryEvents(QObject):
     # Photos appeared, vanished or were retagged: counts and grids must be re-read.
     photosChanged = Signal()
     foldersChanged = Signal()
+    # The folder watcher changed the index (changed photo ids, removed photo ids); both may be
+    # empty after a rescan, when whole folders were reconciled.
+    diskChanged = Signal(list, list)
     # Tags renamed, merged, deleted, or the display language changed.
     tagNamesChanged = Signal()
 
@@ -32,6 +39,9 @@ class UiContext:
     thumbnails: ThumbnailCache
     events: LibraryEvents
     undo: QUndoStack
+    # Follows the library's folders while the main window is open; None where nothing watches
+    # (tests of other features, benchmarks).
+    watcher: WatchBridge | None = None
     # Cached: display names are asked for on every repaint of the tag panel.
     tag_names_language: str = "en"
 

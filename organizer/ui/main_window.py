@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QUrl
-from PySide6.QtGui import QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QUrl
+from PySide6.QtGui import QActionGroup, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from organizer.ingest.writeback import KeywordWriteback, WriteMode, WriteReport
 from organizer.library import browse
 from organizer.library.browse import Filter, SortOrder
 from organizer.ui.album_page import AlbumPage
@@ -25,6 +26,7 @@ from organizer.ui.context import UiContext
 from organizer.ui.empty_state import EmptyState
 from organizer.ui.errors import show_error
 from organizer.ui.folder_panel import FolderModel, FolderPanel
+from organizer.ui.folder_panel import PathRole as FolderPathRole
 from organizer.ui.job_status import JobStatus
 from organizer.ui.model_menu import ModelMenu
 from organizer.ui.photo_panel import PhotoPanel
@@ -32,6 +34,7 @@ from organizer.ui.photo_viewer import PhotoViewer
 from organizer.ui.tag_count_model import TagCountModel
 from organizer.ui.tag_manager import TagManager
 from organizer.ui.tag_panel import TagPanel
+from organizer.ui.watch_bridge import WatchStatus
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +43,16 @@ class MainWindow(QMainWindow):
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self._watch_started = False
         self.setWindowTitle(self.tr("Organizer"))
+        self._panels_stale = False
+        self._tags_generation = 0
         self.commands = CommandRunner(context.app.library_dir, self)
         self.cli_commands = available_commands()
 
         self.folders = FolderPanel(FolderModel(self), self)
-        self.folders.can_write_tags = "write" in self.cli_commands
+        # Written in-process (see write_tags), so always available.
+        self.folders.can_write_tags = True
         self.tags = TagPanel(TagCountModel(context.display_name, self), self)
         self.album = AlbumPage(context, self)
         self.details = PhotoPanel(context, self)
@@ -72,6 +79,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.count_label, 1)
         self.jobs = JobStatus(context.work, self)
         self.statusBar().addPermanentWidget(self.jobs)
+        self.watch_status: WatchStatus | None = None
+        if context.watcher is not None:
+            self.watch_status = WatchStatus(context.watcher, self)
+            self.statusBar().addPermanentWidget(self.watch_status)
 
         self._build_menus()
         self._connect()
@@ -97,6 +108,8 @@ class MainWindow(QMainWindow):
         self.album.selectionChanged.connect(self.details.show_photos)
         self.album.openRequested.connect(self.open_photo)
         self.album.idsLoaded.connect(self._on_ids_loaded)
+        self.album.shown.connect(self._on_album_shown)
+        self.album.queryFailed.connect(lambda _message: self._on_album_shown())
         self.album.queryFailed.connect(lambda message: show_error(self, message))
         self.album.view.contextMenuRequested.connect(self._album_menu)
         self.viewer.closed.connect(self.close_photo)
@@ -105,6 +118,9 @@ class MainWindow(QMainWindow):
         events.photosChanged.connect(self.reload_all)
         events.foldersChanged.connect(self.reload_all)
         events.tagNamesChanged.connect(self._reload_tags)
+        events.diskChanged.connect(self._on_disk_changed)
+        if self.context.watcher is not None:
+            events.foldersChanged.connect(self.context.watcher.follow_folders)
         work.jobFinished.connect(lambda _name, _report: events.photosChanged.emit())
         work.jobFailed.connect(lambda name, message: show_error(self, f"{name}: {message}"))
         work.unhandledError.connect(lambda message, details: show_error(self, message, details))
@@ -186,40 +202,101 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1360, 860)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        watcher = self.context.watcher
+        if watcher is not None and not self._watch_started:
+            self._watch_started = True
+            watcher.start()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("main_window/geometry", self.saveGeometry())
+        if self.context.watcher is not None:
+            # Waits for the batch in progress to commit (a second or so), so that nothing
+            # writes to the index after the window is gone.
+            self.context.watcher.shutdown()
         self.context.work.cancel_jobs()
         super().closeEvent(event)
 
     # -- refreshing ------------------------------------------------------------------------
 
     def reload_all(self) -> None:
+        # The grid first: the folder and tag counts take far longer on a big library, so they
+        # are read once the grid shows something instead of competing with it for the CPU.
+        self._panels_stale = True
+        self.album.refresh()
+
+    def _on_album_shown(self) -> None:
+        if self.center.currentWidget() is self.empty and self.album.model.rowCount():
+            self.center.setCurrentWidget(self.album)  # photos imply folders: no need to wait
+        if self._panels_stale:
+            self._reload_panels()
+
+    def _reload_panels(self) -> None:
+        self._panels_stale = False
         keep = self.album.folder()
         self.context.work.read(
             lambda library: (browse.folder_tree(library), library.photo_count()),
             lambda result: self._show_folders(result, keep),
         )
-        self.album.refresh()
         self._reload_tags()
 
     def _show_folders(self, result: object, keep: Path | None) -> None:
         roots, total = result  # type: ignore[misc]
+        # The watcher reloads the tree often: keep the branches the user opened or closed.
+        first_load = self.folders.model.rowCount() == 0
+        expanded = self._expanded_folders()
+        scroll = self.folders.view.verticalScrollBar().value()
         self.folders.reload(roots, total, keep)
+        if not first_load:
+            self._expand_folders(expanded)
+            self.folders.view.verticalScrollBar().setValue(scroll)
         has_folders = bool(roots)
         if not has_folders:
             self.center.setCurrentWidget(self.empty)
         elif self.center.currentWidget() is self.empty:
             self.center.setCurrentWidget(self.album)
 
+    def _expanded_folders(self) -> set[str]:
+        model, view = self.folders.model, self.folders.view
+        expanded: set[str] = set()
+        pending = [model.index(row, 0) for row in range(model.rowCount())]
+        while pending:
+            index = pending.pop()
+            if view.isExpanded(index):
+                expanded.add(index.data(FolderPathRole))
+                pending.extend(model.index(row, 0, index) for row in range(model.rowCount(index)))
+        return expanded
+
+    def _expand_folders(self, expanded: set[str]) -> None:
+        model, view = self.folders.model, self.folders.view
+        pending = [model.index(row, 0) for row in range(model.rowCount())]
+        while pending:
+            index: QModelIndex = pending.pop()
+            view.setExpanded(index, index.data(FolderPathRole) in expanded)
+            pending.extend(model.index(row, 0, index) for row in range(model.rowCount(index)))
+
+    def _on_disk_changed(self, changed: list, _removed: list) -> None:
+        """The watcher changed the index: grid, counts and tree follow, the place is kept."""
+        self.reload_all()
+        # Rows whose file changed in place (same id, new thumbnail or name) repaint.
+        self.album.model.refresh_rows(changed)
+        if set(changed) & set(self.details.photo_ids()):
+            self.details.reload()
+
     def _reload_tags(self) -> None:
         selection = self.album.filter
+        self._tags_generation += 1
+        generation = self._tags_generation
         self.context.work.read(
-            lambda library: (browse.tag_counts(library, selection), browse.all_tags(library)),
-            self._show_tags,
+            lambda library: browse.tag_overview(library, selection),
+            lambda result: self._show_tags(generation, result),
             lambda message, _details: self.tags.search.error.setText(message),
         )
 
-    def _show_tags(self, result: object) -> None:
+    def _show_tags(self, generation: int, result: object) -> None:
+        if generation != self._tags_generation:
+            return  # counts for a filter the user has already left
         counts, every = result  # type: ignore[misc]
         self.tags.model.set_counts(counts)
         names = sorted({t.name for t in every} | {t.display_zh for t in every if t.display_zh})
@@ -301,8 +378,40 @@ class MainWindow(QMainWindow):
         )
 
     def write_tags(self, path: str) -> None:
-        self.jobs.label.setText(self.tr("Writing tags into files under {path}…").format(path=path))
-        self.commands.run("write", [path])
+        """Write the index's tags into the files under ``path``.
+
+        In this process rather than as ``organizer write``: the writes then go through this
+        process's exiv2 service, which records each one in the ``OwnWrites`` registry the folder
+        watcher consults, so the watcher does not take them for edits by another program and
+        re-tag every written photo. (A child process has its own registry the watcher can't see.)
+        """
+        app = self.context.app
+        metadata = app.metadata  # created here, on the GUI thread: shared with the watcher
+        mode = app.write_mode()
+        if mode is WriteMode.OFF:
+            mode = WriteMode.CONFIRMED  # an explicit request writes confirmed tags at least
+        keep_mtime = app.library.setting("keep_mtime", "1") == "1"
+        target = Path(path).resolve()
+        name = self.tr("Writing tags under {folder}").format(folder=target.name)
+
+        def job(pipeline, progress, cancel):  # type: ignore[no-untyped-def]
+            library = pipeline.library
+            photo_ids = library.photo_ids_under(target)
+            writer = KeywordWriteback(library, metadata, keep_mtime=keep_mtime)
+            return writer.write(photo_ids, mode, progress, cancel)
+
+        self.context.work.run_job(name, job, lambda report: self._on_written(name, report))
+
+    def _on_written(self, name: str, report: object) -> None:
+        if not isinstance(report, WriteReport):
+            return
+        self.jobs.label.setText(f"{name}: {report.summary()}")
+        if report.failed:
+            show_error(
+                self,
+                self.tr("{count} file(s) could not be written.").format(count=len(report.failed)),
+                "\n".join(f"{path}: {reason}" for path, reason in report.failed),
+            )
 
     def open_in_file_manager(self, path: str) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):

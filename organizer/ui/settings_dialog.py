@@ -1,4 +1,5 @@
-"""Settings: watched folders, keyword writing, GPU, tag display threshold, language."""
+"""Settings: watched folders, watching on/off, keyword writing, GPU, tag display threshold,
+language."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from organizer.ui.context import UiContext
+from organizer.ui.watch_bridge import WATCH_SETTING
 
 FolderIdRole = 256
 
@@ -50,6 +52,11 @@ class SettingsDialog(QDialog):
         folder_buttons.addWidget(add)
         folder_buttons.addWidget(remove)
         folder_buttons.addStretch(1)
+        self.watch = QCheckBox(
+            self.tr("Watch these folders: index new, changed and deleted photos automatically"),
+            self,
+        )
+        self.watch.setChecked(library.setting(WATCH_SETTING, "1") == "1")
 
         self.write_mode = QComboBox(self)
         for label, value in (
@@ -104,6 +111,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(QLabel(self.tr("Watched folders:"), self))
         layout.addWidget(self.folder_list)
         layout.addLayout(folder_buttons)
+        layout.addWidget(self.watch)
         layout.addLayout(form)
         layout.addWidget(buttons)
 
@@ -129,5 +137,11 @@ class SettingsDialog(QDialog):
             self.context.work.engines.reset()
         library.set_setting("min_display_score", f"{self.min_score.value():.2f}")
         library.set_setting("ui_language", self.language.currentData())
+        watch = self.watch.isChecked()
+        if watch != (library.setting(WATCH_SETTING, "1") == "1"):
+            if self.context.watcher is not None:
+                self.context.watcher.set_enabled(watch)  # applied at once, no restart
+            else:
+                library.set_setting(WATCH_SETTING, "1" if watch else "0")
         self.context.events.tagsChanged.emit([])
         self.accept()
