@@ -273,3 +273,47 @@ def test_long_sessions_do_not_exhaust_none(qtbot, window: MainWindow) -> None:
         window.album.model.index(0).data(Qt.ItemDataRole.UserRole + 99)
     # With the bug, 20,000 calls lose ~40,000 references; ordinary caching moves a few dozen.
     assert sys.getrefcount(None) >= before - 1000
+
+
+def test_first_page_then_the_rest_of_the_ids(window: MainWindow) -> None:
+    """The grid paints the first page, then the rest is appended: rows inserted, no reset."""
+    model = window.album.model
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    ids = model.ids()
+    model.set_ids(ids[:10], browse.photo_rows(window.context.library, ids[:10]))
+    assert model.index(9).data(Qt.ItemDataRole.DisplayRole).endswith(".jpg")
+    events: list[object] = []
+    model.modelReset.connect(lambda: events.append("reset"))
+    model.rowsInserted.connect(lambda _parent, first, last: events.append((first, last)))
+    model.set_ids(ids)
+    assert events == [(10, len(ids) - 1)]
+    assert all(
+        model.index(row).data(Qt.ItemDataRole.DisplayRole).endswith(".jpg")
+        for row in range(len(ids))
+    )
+
+
+def test_date_order_puts_undated_photos_last_and_pages_agree(window: MainWindow) -> None:
+    library = window.context.library
+    with library.transaction() as db:
+        db.execute("UPDATE photos SET taken_at = NULL")
+        db.execute(
+            "UPDATE photos SET taken_at = printf('2020-01-%02dT00:00:00', 1 + id % 5)"
+            " WHERE id % 3 != 0"
+        )
+    rows = library.database.execute("SELECT id, taken_at, path FROM photos").fetchall()
+    dated = sorted((r for r in rows if r[1]), key=lambda r: (r[1], r[2]))
+    undated = sorted((r for r in rows if not r[1]), key=lambda r: r[2])
+    expected = [r[0] for r in dated + undated]
+    order = browse.SortOrder.DATE_TAKEN
+    assert browse.photo_ids(library, browse.Filter(), order) == expected
+    for limit in (1, len(dated), len(dated) + 3, len(rows) + 5):
+        assert browse.photo_ids(library, browse.Filter(), order, limit=limit) == expected[:limit]
+
+
+def test_tag_overview_matches_separate_queries(window: MainWindow) -> None:
+    library = window.context.library
+    for selection in (browse.Filter(), browse.Filter("reddish")):
+        counts, every = browse.tag_overview(library, selection)
+        assert counts == browse.tag_counts(library, selection)
+        assert every == browse.all_tags(library)

@@ -22,10 +22,16 @@ class SortOrder(Enum):
     NAME = "name"
 
 
-# Photos without a date go last; ties fall back to the path so the order is stable.
-_ORDER_SQL = {
-    SortOrder.DATE_TAKEN: "taken_at IS NULL, taken_at, path",
-    SortOrder.NAME: "path",
+# Each sort is one or more (condition, ORDER BY) parts read one after the other. Photos without a
+# date go last: ``ORDER BY taken_at IS NULL, ...`` would say that in one statement, but no index
+# serves it and SQLite sorts every matching row before returning the first; two parts each walk
+# an index (photos_taken_at, the path index) and can stop after the first page.
+_ORDER_PARTS: dict[SortOrder, tuple[tuple[str, str], ...]] = {
+    SortOrder.DATE_TAKEN: (
+        ("taken_at IS NOT NULL", "taken_at, path"),
+        ("taken_at IS NULL", "path"),
+    ),
+    SortOrder.NAME: (("1", "path"),),
 }
 
 
@@ -129,11 +135,23 @@ def _matching_sql(library: Library, selection: Filter) -> tuple[str, list]:
     return f"SELECT id FROM photos WHERE 1{folder_sql}", folder_params
 
 
-def photo_ids(library: Library, selection: Filter, order: SortOrder) -> list[int]:
-    """Every matching photo id in display order (100k ids is a few MB; rows come lazily)."""
+def photo_ids(
+    library: Library, selection: Filter, order: SortOrder, limit: int | None = None
+) -> list[int]:
+    """Matching photo ids in display order: all of them (100k ids is a few MB; rows come
+    lazily), or the first ``limit`` (what the grid paints before the rest is read)."""
     ids_sql, params = _matching_sql(library, selection)
-    sql = f"{ids_sql} ORDER BY {_ORDER_SQL[order]}"
-    return [row[0] for row in library.database.execute(sql, params)]
+    ids: list[int] = []
+    for condition, order_sql in _ORDER_PARTS[order]:
+        sql = f"{ids_sql} AND {condition} ORDER BY {order_sql}"
+        if limit is None:
+            ids.extend(row[0] for row in library.database.execute(sql, params))
+            continue
+        if len(ids) >= limit:
+            break
+        sql += " LIMIT ?"
+        ids.extend(row[0] for row in library.database.execute(sql, [*params, limit - len(ids)]))
+    return ids
 
 
 def photo_rows(library: Library, ids: Sequence[int]) -> dict[int, PhotoRow]:
@@ -149,16 +167,18 @@ def photo_rows(library: Library, ids: Sequence[int]) -> dict[int, PhotoRow]:
 
 def tag_counts(library: Library, selection: Filter) -> list[TagCount]:
     """Visible tags among the matching photos with how many carry each (most common first)."""
-    base = (
-        "SELECT t.name, t.display_en, t.display_zh, t.origin, COUNT(*) FROM photo_tags pt "
-        "JOIN tags t ON t.id = pt.tag_id WHERE pt.state != 'rejected'"
-    )
-    params: list = []
+    where, params = "state != 'rejected'", []
     if not selection.is_empty():
         ids_sql, params = _matching_sql(library, selection)
-        base += f" AND pt.photo_id IN ({ids_sql})"
+        where += f" AND photo_id IN ({ids_sql})"
+    # Counting per photo_tags.tag_id walks the covering index in tag order, with no temporary
+    # B-tree for the grouping (GROUP BY t.id after the join needed one); tags join the few
+    # hundred counts afterwards.
     rows = library.database.execute(
-        base + " GROUP BY t.id ORDER BY COUNT(*) DESC, t.name", params
+        "SELECT t.name, t.display_en, t.display_zh, t.origin, c.n FROM (SELECT tag_id,"
+        f" COUNT(*) AS n FROM photo_tags WHERE {where} GROUP BY tag_id) AS c"
+        " JOIN tags t ON t.id = c.tag_id ORDER BY c.n DESC, t.name",
+        params,
     ).fetchall()
     return [TagCount(*row) for row in rows]
 
@@ -166,11 +186,26 @@ def tag_counts(library: Library, selection: Filter) -> list[TagCount]:
 def all_tags(library: Library) -> list[TagCount]:
     """Every tag, used or not, with its visible count (for completion and tag management)."""
     rows = library.database.execute(
-        "SELECT t.name, t.display_en, t.display_zh, t.origin, "
-        "(SELECT COUNT(*) FROM photo_tags pt WHERE pt.tag_id = t.id AND pt.state != 'rejected') "
-        "FROM tags t ORDER BY t.name"
+        "SELECT t.name, t.display_en, t.display_zh, t.origin, coalesce(c.n, 0) FROM tags t"
+        " LEFT JOIN (SELECT tag_id, COUNT(*) AS n FROM photo_tags WHERE state != 'rejected'"
+        " GROUP BY tag_id) AS c ON c.tag_id = t.id ORDER BY t.name"
     ).fetchall()
     return [TagCount(*row) for row in rows]
+
+
+def tag_overview(library: Library, selection: Filter) -> tuple[list[TagCount], list[TagCount]]:
+    """``(tag_counts(selection), all_tags())``; one pass over photo_tags when nothing is
+    filtered, since then the panel's counts are every used tag's count."""
+    every = all_tags(library)
+    if not selection.is_empty():
+        return tag_counts(library, selection), every
+    used = [tag for tag in every if tag.count > 0]
+    # Same order as tag_counts: most common first, then by name as the NOCASE column sorts.
+    used.sort(key=lambda tag: (-tag.count, tag.name.translate(_ASCII_LOWER)))
+    return used, every
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def photo_details(library: Library, photo_id: int) -> PhotoDetails | None:

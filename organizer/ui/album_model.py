@@ -76,13 +76,33 @@ class AlbumModel(QAbstractListModel):
 
     # -- contents --------------------------------------------------------------------------
 
-    def set_ids(self, ids: Sequence[int]) -> None:
-        if list(ids) == self._ids:
+    def set_ids(
+        self, ids: Sequence[int], first_rows: dict[int, PhotoRow] | None = None
+    ) -> None:
+        """Show these photos. ``first_rows``: cell data of the first page, read with the ids.
+
+        When the ids only add to the end of what is shown (the rest of a list whose first page
+        is on screen, photos sorted last), rows are inserted, so the view keeps its place.
+        """
+        ids = list(ids)
+        if ids == self._ids:
+            return
+        shown = len(self._ids)
+        if 0 < shown < len(ids) and ids[:shown] == self._ids:
+            self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+            self._ids = ids
+            self._rows_of = {}
+            if shown % PAGE_SIZE:
+                # The last page was read short; reread it with its new rows.
+                self._pages.pop(shown // PAGE_SIZE, None)
+            self.endInsertRows()
             return
         self.beginResetModel()
-        self._ids = list(ids)
+        self._ids = ids
         self._rows_of = {}
         self._pages.clear()
+        if first_rows is not None:
+            self._pages[0] = first_rows
         self._row_of_key.clear()
         self._changed_rows.clear()
         self._loader.clear_pending()

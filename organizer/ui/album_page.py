@@ -8,8 +8,9 @@ from PySide6.QtCore import QItemSelectionModel, Signal
 from PySide6.QtWidgets import QStackedLayout, QWidget
 
 from organizer.library import browse
-from organizer.library.browse import Filter, SortOrder
-from organizer.ui.album_model import AlbumModel, PathRole, PhotoIdRole
+from organizer.library.browse import Filter, PhotoRow, SortOrder
+from organizer.library.store import Library
+from organizer.ui.album_model import PAGE_SIZE, AlbumModel, PathRole, PhotoIdRole
 from organizer.ui.album_view import THUMB_SIZE, AlbumView
 from organizer.ui.context import UiContext
 from organizer.ui.empty_state import NoMatches
@@ -19,8 +20,10 @@ from organizer.ui.thumbnail_loader import ThumbnailLoader
 class AlbumPage(QWidget):
     selectionChanged = Signal(list)  # photo ids
     openRequested = Signal(str)  # a photo's path (double-click, Enter)
-    # The grid shows the result of a query (tests and the status bar use this).
+    # The grid shows the whole result of a query (tests and the status bar use this).
     idsLoaded = Signal(int)
+    # The grid shows something new: the first page of a result, or all of it.
+    shown = Signal()
     queryFailed = Signal(str)
 
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
@@ -29,6 +32,7 @@ class AlbumPage(QWidget):
         self.filter = Filter()
         self.order = SortOrder.DATE_TAKEN
         self._generation = 0
+        self._complete = False  # the whole id list of the latest refresh is shown
         self.loader = ThumbnailLoader(context.thumbnails, THUMB_SIZE, parent=self)
         self.model = AlbumModel(context.library, self.loader, self)
         self.view = AlbumView(self)
@@ -49,19 +53,40 @@ class AlbumPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the matching ids off the GUI thread; an older answer arriving late is ignored."""
+        """Re-read the matching ids off the GUI thread; an older answer arriving late is ignored.
+
+        On an empty grid (opening the app) the first page of ids and its cell data are read on
+        their own as well, a few milliseconds on any library size, so the grid paints before
+        the whole sorted id list is in; the rest is appended when it arrives.
+        """
         self._generation += 1
         generation = self._generation
+        self._complete = False
         selection, order = self.filter, self.order
+        if self.model.rowCount() == 0:
+            self.context.work.read(
+                lambda library: _first_page(library, selection, order),
+                lambda result: self._show_first_page(generation, result),
+                lambda _message, _details: None,  # the full read fails too and says so
+            )
         self.context.work.read(
             lambda library: browse.photo_ids(library, selection, order),
             lambda ids: self._show_ids(generation, ids),
             lambda message, _details: self.queryFailed.emit(message),
         )
 
+    def _show_first_page(self, generation: int, result: object) -> None:
+        if generation != self._generation or self._complete or self.model.rowCount():
+            return
+        ids, rows = result  # type: ignore[misc]
+        self.model.set_ids(ids, rows)
+        self._stack.setCurrentWidget(self.view if ids else self.no_matches)
+        self.shown.emit()
+
     def _show_ids(self, generation: int, ids: object) -> None:
         if generation != self._generation:
             return
+        self._complete = True
         selected = self.selected_ids()
         current = self.view.currentIndex().data(PhotoIdRole)
         scroll = self.view.verticalScrollBar().value()
@@ -72,6 +97,7 @@ class AlbumPage(QWidget):
         else:
             self._restore(selected, current, scroll)
         self._stack.setCurrentWidget(self.view if ids else self.no_matches)
+        self.shown.emit()
         self.idsLoaded.emit(len(ids))  # type: ignore[arg-type]
 
     def _restore(self, selected: list[int], current: int | None, scroll: int) -> None:
@@ -115,3 +141,10 @@ class AlbumPage(QWidget):
         path = self.model.index(index.row()).data(PathRole)  # type: ignore[attr-defined]
         if path:
             self.openRequested.emit(path)
+
+
+def _first_page(
+    library: Library, selection: Filter, order: SortOrder
+) -> tuple[list[int], dict[int, PhotoRow]]:
+    ids = browse.photo_ids(library, selection, order, limit=PAGE_SIZE)
+    return ids, browse.photo_rows(library, ids)

@@ -45,6 +45,8 @@ class MainWindow(QMainWindow):
         self.context = context
         self._watch_started = False
         self.setWindowTitle(self.tr("Organizer"))
+        self._panels_stale = False
+        self._tags_generation = 0
         self.commands = CommandRunner(context.app.library_dir, self)
         self.cli_commands = available_commands()
 
@@ -106,6 +108,8 @@ class MainWindow(QMainWindow):
         self.album.selectionChanged.connect(self.details.show_photos)
         self.album.openRequested.connect(self.open_photo)
         self.album.idsLoaded.connect(self._on_ids_loaded)
+        self.album.shown.connect(self._on_album_shown)
+        self.album.queryFailed.connect(lambda _message: self._on_album_shown())
         self.album.queryFailed.connect(lambda message: show_error(self, message))
         self.album.view.contextMenuRequested.connect(self._album_menu)
         self.viewer.closed.connect(self.close_photo)
@@ -217,12 +221,24 @@ class MainWindow(QMainWindow):
     # -- refreshing ------------------------------------------------------------------------
 
     def reload_all(self) -> None:
+        # The grid first: the folder and tag counts take far longer on a big library, so they
+        # are read once the grid shows something instead of competing with it for the CPU.
+        self._panels_stale = True
+        self.album.refresh()
+
+    def _on_album_shown(self) -> None:
+        if self.center.currentWidget() is self.empty and self.album.model.rowCount():
+            self.center.setCurrentWidget(self.album)  # photos imply folders: no need to wait
+        if self._panels_stale:
+            self._reload_panels()
+
+    def _reload_panels(self) -> None:
+        self._panels_stale = False
         keep = self.album.folder()
         self.context.work.read(
             lambda library: (browse.folder_tree(library), library.photo_count()),
             lambda result: self._show_folders(result, keep),
         )
-        self.album.refresh()
         self._reload_tags()
 
     def _show_folders(self, result: object, keep: Path | None) -> None:
@@ -270,13 +286,17 @@ class MainWindow(QMainWindow):
 
     def _reload_tags(self) -> None:
         selection = self.album.filter
+        self._tags_generation += 1
+        generation = self._tags_generation
         self.context.work.read(
-            lambda library: (browse.tag_counts(library, selection), browse.all_tags(library)),
-            self._show_tags,
+            lambda library: browse.tag_overview(library, selection),
+            lambda result: self._show_tags(generation, result),
             lambda message, _details: self.tags.search.error.setText(message),
         )
 
-    def _show_tags(self, result: object) -> None:
+    def _show_tags(self, generation: int, result: object) -> None:
+        if generation != self._tags_generation:
+            return  # counts for a filter the user has already left
         counts, every = result  # type: ignore[misc]
         self.tags.model.set_counts(counts)
         names = sorted({t.name for t in every} | {t.display_zh for t in every if t.display_zh})
