@@ -41,6 +41,7 @@ from training.head import (
     head_probabilities,
     prior_logits,
 )
+from training.model_card import render_model_card
 from training.vocabulary import VOCABULARY, class_to_tag_matrix, read_imagenet_classes
 from training.wordnet import DEFAULT_WORDNET_DIR, WordNet
 
@@ -52,7 +53,7 @@ MIN_TRAIN_POSITIVES = 3  # fewer than this and a tag keeps its ImageNet estimate
 MIN_VALIDATION_POSITIVES = 3  # fewer than this and the threshold falls back to a default
 DEFAULT_THRESHOLD_TRAINED = 0.5
 DEFAULT_THRESHOLD_IMAGENET = 0.3
-L2_GRID = (1e-3, 3e-3, 1e-2, 3e-2)
+L2_GRID = (3e-3, 1e-2, 3e-2, 1e-1, 3e-1)
 THRESHOLD_RULE = (
     "Per tag, the threshold maximising F1 on the validation split (midpoint between the chosen "
     f"score and the next lower one, clamped to [0.05, 0.95]) when the tag has >= "
@@ -106,7 +107,7 @@ def base_head(backbone: torch.nn.Module, class_map: np.ndarray) -> HeadParameter
 
 def choose_l2(
     x: np.ndarray, prior: np.ndarray, y: np.ndarray, known: np.ndarray, has_prior: np.ndarray,
-    seed: int, folds: int = 4,
+    seed: int, folds: int = 3,
 ) -> tuple[float, dict[str, float]]:
     """L2 strength by k-fold cross-validation on the training split (mean AP over tags)."""
     rng = np.random.default_rng(seed)
@@ -116,7 +117,8 @@ def choose_l2(
         oof = np.zeros_like(y)
         for k in range(folds):
             tr, va = fold_of != k, fold_of == k
-            scale, w, b = fit_logistic_heads(x[tr], prior[tr], y[tr], known[tr], has_prior, l2)
+            scale, w, b = fit_logistic_heads(x[tr], prior[tr], y[tr], known[tr], has_prior, l2,
+                                             max_iter=100)
             oof[va] = scale * prior[va] + x[va] @ w + b
         aps = [
             average_precision(oof[known[:, t] > 0, t], y[known[:, t] > 0, t] > 0)
@@ -125,6 +127,28 @@ def choose_l2(
         scores[str(l2)] = float(np.nanmean(aps))
     best = max(L2_GRID, key=lambda v: scores[str(v)])
     return best, scores
+
+
+def training_groups(
+    trained: np.ndarray, known: np.ndarray, sets: list[LabelledSet], splits: dict
+) -> dict[str, list[int]]:
+    """Trained tags grouped by the training images that know them (in practice: by photo set).
+
+    The loss is separate per tag and only known images count, so each group is fitted on its
+    own rows, which is much cheaper than one fit over every image.
+    """
+    sizes = [len(splits[s.name][0]) for s in sets]
+    starts = np.cumsum([0, *sizes])
+    groups: dict[bytes, list[int]] = {}
+    for t in trained:
+        groups.setdefault(known[:, t].tobytes(), []).append(int(t))
+    named: dict[str, list[int]] = {}
+    for cols in groups.values():
+        rows = known[:, cols[0]] > 0
+        owners = [s.name for s, a, b in zip(sets, starts, starts[1:], strict=False)
+                  if rows[a:b].any()]
+        named["+".join(owners) + ("" if "+".join(owners) not in named else f"-{cols[0]}")] = cols
+    return named
 
 
 def calibrate_threshold(scores: np.ndarray, truth: np.ndarray, fallback: float) -> float:
@@ -160,7 +184,7 @@ def build(
 
     backbone = load_backbone()
     head = base_head(backbone, class_map)
-    limit = 24 if tiny else None
+    limit = 8 if tiny else None
     sets = [read_labelled_set(data_dir / "photos" / name, limit)
             for name in ("miml-scene-dev", "coco128")]
     embeddings = {s.name: cached_embeddings(backbone, s.paths, cache_dir) for s in sets}
@@ -181,22 +205,29 @@ def build(
     x_train, y_train, k_train = stack(0)
     x_val, y_val, k_val = stack(1)
     positives = (y_train * k_train).sum(0)
-    trained = np.flatnonzero(positives >= (1 if tiny else MIN_TRAIN_POSITIVES))
-    has_prior = (class_map[:, trained].sum(0) > 0).astype(np.float32)
-    prior_train = prior_logits(x_train, head)[:, trained]
-    cv_scores: dict[str, float] = {}
-    if tiny:
-        l2 = L2_GRID[-1]
-    elif l2 is None:
-        l2, cv_scores = choose_l2(x_train, prior_train, y_train[:, trained],
-                                  k_train[:, trained], has_prior, seed)
-    scale, weight, bias = fit_logistic_heads(
-        x_train, prior_train, y_train[:, trained], k_train[:, trained], has_prior, l2,
-        max_iter=5 if tiny else 200,
-    )
-    head.prior_scale[trained] = scale
-    head.weight[:, trained] = weight
-    head.bias[trained] = bias
+    has_prior_all = class_map.sum(0) > 0
+    # A tag ImageNet already knows is only retrained with a few examples; one without any
+    # ImageNet classes learns from whatever it has (a single example beats a constant).
+    needed = np.where(has_prior_all, MIN_TRAIN_POSITIVES, 1)
+    trained = np.flatnonzero(positives >= (1 if tiny else needed))
+    prior_train = prior_logits(x_train, head)
+    l2_by_group: dict[str, float] = {}
+    cv_scores: dict[str, dict[str, float]] = {}
+    for group_name, cols in training_groups(trained, k_train, sets, splits).items():
+        rows = k_train[:, cols[0]] > 0
+        args = (x_train[rows], prior_train[rows][:, cols], y_train[rows][:, cols],
+                k_train[rows][:, cols], has_prior_all[cols].astype(np.float32))
+        if tiny:
+            group_l2 = L2_GRID[-1]
+        elif l2 is None:
+            group_l2, cv_scores[group_name] = choose_l2(*args, seed)
+        else:
+            group_l2 = l2
+        l2_by_group[group_name] = group_l2
+        scale, weight, bias = fit_logistic_heads(*args, group_l2, max_iter=5 if tiny else 200)
+        head.prior_scale[cols] = scale
+        head.weight[:, cols] = weight
+        head.bias[cols] = bias
 
     thresholds = np.full(len(tag_names), DEFAULT_THRESHOLD_IMAGENET, dtype=np.float64)
     thresholds[trained] = DEFAULT_THRESHOLD_TRAINED
@@ -208,17 +239,18 @@ def build(
                                                 thresholds[t])
 
     metrics = validation_metrics(sets, embeddings, splits, head, tag_names, thresholds, lookup)
-    metrics["l2"] = l2
+    metrics["l2"] = l2_by_group
     metrics["l2_cross_validation_mean_ap"] = cv_scores
     metrics["trained_tags"] = [tag_names[t] for t in trained]
 
     head.save(out / "head.npz")
     export_onnx(backbone, head, out / "model.onnx")
-    sample = np.stack([preprocess(p) for s in sets for p in s.paths[:4]]).astype(np.float32)
+    sample = np.stack([preprocess(p) for s in sets for p in s.paths[:2]]).astype(np.float32)
     metrics["onnx_check"] = verify_onnx(out / "model.onnx", backbone, head, sample)
     bundle = bundle_json(tag_names, thresholds, metrics, seed, tiny)
     (out / "bundle.json").write_text(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n",
                                      encoding="utf-8")
+    (out / "MODEL_CARD.md").write_text(render_model_card(bundle), encoding="utf-8")
     metrics["seconds"] = round(time.time() - started, 1)
     return bundle
 
