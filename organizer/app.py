@@ -105,6 +105,7 @@ class App:
             self.engine,
             read_keywords=lambda path: keywords_as_tags(self.metadata.read_keywords(path)),
             on_tagged=on_tagged,
+            refresh_model=self.refresh_model,
         )
 
     def close(self) -> None:

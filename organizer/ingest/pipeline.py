@@ -81,14 +81,18 @@ class Pipeline:
         engine: TaggingEngine,
         read_keywords: KeywordReader | None = None,
         on_tagged: Callable[[list[int]], None] | None = None,
+        refresh_model: Callable[[], object] | None = None,
     ) -> None:
         """``read_keywords`` reads keywords other programs wrote into a file; ``on_tagged``
-        receives the ids of each committed batch of newly tagged photos (automatic write-back).
+        receives the ids of each committed batch of newly tagged photos (automatic write-back);
+        ``refresh_model`` runs before each tagging pass so that a long-lived pipeline (the
+        watcher) picks up a model activated meanwhile by training or a rollback.
         """
         self.library = library
         self.engine = engine
         self.read_keywords = read_keywords
         self.on_tagged = on_tagged
+        self.refresh_model = refresh_model
         self._tag_ids: dict[str, int] = {}
         self._tag_ids_version: str | None = None
 
@@ -244,6 +248,8 @@ class Pipeline:
         cancelled: threading.Event | None = None,
         reread: bool = True,
     ) -> None:
+        if self.refresh_model is not None:
+            self.refresh_model()
         bundle = self.engine.bundle
         pending = self.library.photos_needing_tags(bundle.version, under=root)
         if not pending:
