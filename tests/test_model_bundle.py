@@ -189,3 +189,20 @@ def test_tiny_build_produces_a_working_bundle(shared_data, tmp_path) -> None:
     with np.load(out / "head.npz") as data:
         tiny_head = {k: data[k] for k in data.files}
     np.testing.assert_allclose(probabilities, numpy_head(embedding, tiny_head), atol=1e-5)
+
+
+def test_imagenet_classes_grouped_through_wordnet(head, bundle) -> None:
+    names = [t["name"] for t in bundle["tags"]]
+    per_tag = head["class_map"].sum(0)
+    # ImageNet-1k has 118 dog breeds (indices 151-268) and 5 domestic cats (281-285).
+    assert per_tag[names.index("dog")] == 118
+    assert head["class_map"][151:269, names.index("dog")].all()
+    assert per_tag[names.index("cat")] == 5
+    # A parent collects at least its children's classes.
+    for child, parent in (("dog", "animal"), ("car", "vehicle"), ("banana", "fruit")):
+        c, p = names.index(child), names.index(parent)
+        assert (head["class_map"][:, p] >= head["class_map"][:, c]).all()
+    # ImageNet has no desert or sunset class: those tags come from trained heads only.
+    for scene in ("desert", "sunset"):
+        t = names.index(scene)
+        assert per_tag[t] == 0 and np.abs(head["weight"][:, t]).sum() > 0
