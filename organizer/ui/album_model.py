@@ -2,8 +2,10 @@
 
 100,000 photos cost a list of ids; what a cell shows (name, thumbnail key) is read for the
 page around a painted row by one indexed query and kept in a bounded cache, so memory follows
-what the user looks at, not the library size. Thumbnails arrive from ``ThumbnailLoader`` as
-QImage and become QPixmap here, on the GUI thread.
+what the user looks at, not the library size. Painting never waits for SQLite: a page not in
+the cache is read on a worker thread (its cells paint as placeholders meanwhile, and repaint
+when it lands). Thumbnails arrive from ``ThumbnailLoader`` as QImage and become QPixmap here,
+on the GUI thread.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -20,6 +23,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
     QTimer,
+    Signal,
     Slot,
 )
 from PySide6.QtGui import QImage, QPixmap
@@ -27,6 +31,7 @@ from PySide6.QtGui import QImage, QPixmap
 from organizer.library import browse
 from organizer.library.browse import PhotoRow
 from organizer.library.store import Library
+from organizer.ui.latest_first import LatestFirst
 from organizer.ui.thumbnail_loader import ThumbnailLoader
 
 log = logging.getLogger(__name__)
@@ -34,6 +39,8 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 256
 MAX_PAGES = 64
 MAX_PIXMAPS = 1500
+# Pages asked for but not read yet; beyond this the oldest (scrolled past) are dropped.
+MAX_PENDING_PAGES = 8
 
 PhotoIdRole = Qt.ItemDataRole.UserRole + 1
 PathRole = Qt.ItemDataRole.UserRole + 2
@@ -45,6 +52,14 @@ THUMB_FAILED = "failed"
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
+class Cell(NamedTuple):
+    """What the delegate paints for one cell, in one call (not three trips through data())."""
+
+    name: str
+    pixmap: QPixmap | None
+    state: str | None  # THUMB_LOADING / THUMB_FAILED while there is no pixmap
+
+
 def thumbnail_key(row: PhotoRow) -> str:
     if row.content_hash:
         return row.content_hash
@@ -53,12 +68,24 @@ def thumbnail_key(row: PhotoRow) -> str:
 
 
 class AlbumModel(QAbstractListModel):
+    # A page read on a worker: (its ids, their rows); delivered queued, on the GUI thread.
+    _pageRead = Signal(object, object)
+
     def __init__(
-        self, library: Library, loader: ThumbnailLoader, parent: QObject | None = None
+        self,
+        library: Library,
+        loader: ThumbnailLoader,
+        parent: QObject | None = None,
+        open_library: Callable[[], Library] | None = None,
     ) -> None:
         super().__init__(parent)
         self._library = library
         self._loader = loader
+        # Without a way to open a worker connection (simple tests), pages are read in place.
+        self._open_library = open_library
+        self._page_reads: LatestFirst[tuple[int, ...], int] = LatestFirst(
+            self._read_page, 1, MAX_PENDING_PAGES, "album pages"
+        )
         self._ids: list[int] = []
         self._rows_of: dict[int, int] = {}
         self._pages: OrderedDict[int, dict[int, PhotoRow]] = OrderedDict()
@@ -73,12 +100,11 @@ class AlbumModel(QAbstractListModel):
         self._flush.timeout.connect(self._emit_changed)
         loader.loaded.connect(self._on_loaded)
         loader.failed.connect(self._on_failed)
+        self._pageRead.connect(self._on_page_read)
 
     # -- contents --------------------------------------------------------------------------
 
-    def set_ids(
-        self, ids: Sequence[int], first_rows: dict[int, PhotoRow] | None = None
-    ) -> None:
+    def set_ids(self, ids: Sequence[int], first_rows: dict[int, PhotoRow] | None = None) -> None:
         """Show these photos. ``first_rows``: cell data of the first page, read with the ids.
 
         When the ids only add to the end of what is shown (the rest of a list whose first page
@@ -106,6 +132,7 @@ class AlbumModel(QAbstractListModel):
         self._row_of_key.clear()
         self._changed_rows.clear()
         self._loader.clear_pending()
+        self._page_reads.clear()
         self.endResetModel()
 
     def ids(self) -> list[int]:
@@ -120,30 +147,94 @@ class AlbumModel(QAbstractListModel):
         return self._rows_of.get(photo_id)
 
     def refresh_rows(self, photo_ids: Sequence[int]) -> None:
-        """Cell data of these photos changed on disk (retag, move): re-read their pages."""
-        self._pages.clear()
-        rows = [r for r in (self.row_of(pid) for pid in photo_ids) if r is not None]
-        if rows:
-            self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)))
+        """Cell data of these photos changed on disk (retag, move): re-read their pages.
+
+        The old data stays on screen until the new arrives (no flash of empty cells).
+        """
+        rows = sorted(r for r in (self.row_of(pid) for pid in photo_ids) if r is not None)
+        for page_number in sorted({row // PAGE_SIZE for row in rows}):
+            if self._open_library is None:
+                ids = self._page_ids(page_number)
+                self._store_page(page_number, browse.photo_rows(self._library, ids))
+            elif page_number in self._pages:
+                self._page_reads.put(self._page_ids(page_number), page_number)
+        if self._open_library is None:
+            for first, last in _runs(rows):
+                self.dataChanged.emit(self.index(first), self.index(last))
 
     def photo_row(self, row: int) -> PhotoRow | None:
+        """The row's cell data, read now if it is not cached (user actions, not painting)."""
         if not 0 <= row < len(self._ids):
             return None
         page_number = row // PAGE_SIZE
         page = self._pages.get(page_number)
         if page is None:
-            page = self._load_page(page_number)
+            page = self._store_page(
+                page_number, browse.photo_rows(self._library, self._page_ids(page_number))
+            )
         else:
             self._pages.move_to_end(page_number)
         return page.get(self._ids[row])
 
-    def _load_page(self, page_number: int) -> dict[int, PhotoRow]:
+    def cached_row(self, row: int) -> PhotoRow | None:
+        """The row's cell data if its page is cached; otherwise None, and the page is asked for."""
+        if not 0 <= row < len(self._ids):
+            return None
+        page_number = row // PAGE_SIZE
+        page = self._pages.get(page_number)
+        if page is None:
+            if self._open_library is None:
+                return self.photo_row(row)
+            self._page_reads.put(self._page_ids(page_number), page_number)
+            return None
+        self._pages.move_to_end(page_number)
+        return page.get(self._ids[row])
+
+    def cell(self, row: int) -> Cell | None:
+        photo = self.cached_row(row)
+        if photo is None:
+            return None
+        key = thumbnail_key(photo)
+        pixmap = self._pixmap(key, photo, row)
+        if pixmap is not None:
+            return Cell(photo.name, pixmap, None)
+        return Cell(photo.name, None, THUMB_FAILED if key in self._failed else THUMB_LOADING)
+
+    def wait_for_pages(self, msecs: int = 30000) -> bool:
+        """Block until the pages asked for are read (tests, shutdown)."""
+        return self._page_reads.wait_idle(msecs / 1000)
+
+    def _page_ids(self, page_number: int) -> tuple[int, ...]:
         start = page_number * PAGE_SIZE
-        page = browse.photo_rows(self._library, self._ids[start : start + PAGE_SIZE])
+        return tuple(self._ids[start : start + PAGE_SIZE])
+
+    def _store_page(self, page_number: int, page: dict[int, PhotoRow]) -> dict[int, PhotoRow]:
         self._pages[page_number] = page
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
         return page
+
+    def _read_page(self, ids: tuple[int, ...], _page_number: int) -> None:
+        """On a page-reader thread, with its own connection (SQLite's are per thread)."""
+        open_library = self._open_library
+        if open_library is None:
+            return
+        library = open_library()
+        try:
+            rows = browse.photo_rows(library, ids)
+        finally:
+            library.close()
+        self._pageRead.emit(ids, rows)
+
+    @Slot(object, object)
+    def _on_page_read(self, ids: tuple[int, ...], rows: dict[int, PhotoRow]) -> None:
+        if not ids:
+            return
+        row = self.row_of(ids[0])
+        if row is None or row % PAGE_SIZE or self._page_ids(row // PAGE_SIZE) != ids:
+            return  # the grid shows other photos now; a still-wanted page is asked for again
+        self._store_page(row // PAGE_SIZE, rows)
+        self.dataChanged.emit(self.index(row), self.index(row + len(ids) - 1))
 
     # -- Qt model --------------------------------------------------------------------------
 
@@ -168,21 +259,18 @@ class AlbumModel(QAbstractListModel):
             ThumbnailStateRole,
         ):
             return None
-        row = self.photo_row(index.row())
-        if row is None:
-            # Deleted since the id list was read; the next refresh drops it.
+        if role in (Qt.ItemDataRole.ToolTipRole, PathRole):
+            row = self.photo_row(index.row())
+            return row.path if row is not None else None
+        cell = self.cell(index.row())
+        if cell is None:
+            # Its page is being read (or the photo was deleted since the ids were read).
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return row.name
-        if role in (Qt.ItemDataRole.ToolTipRole, PathRole):
-            return row.path
-        key = thumbnail_key(row)
+            return cell.name
         if role == ThumbnailStateRole:
-            if key in self._pixmaps:
-                return None
-            return THUMB_FAILED if key in self._failed else THUMB_LOADING
-        pixmap = self._pixmap(key, row, index.row())
-        return pixmap
+            return cell.state
+        return cell.pixmap
 
     def _pixmap(self, key: str, row: PhotoRow, row_number: int) -> QPixmap | None:
         pixmap = self._pixmaps.get(key)
@@ -220,6 +308,20 @@ class AlbumModel(QAbstractListModel):
 
     def _emit_changed(self) -> None:
         rows, self._changed_rows = self._changed_rows, set()
-        if rows:
-            role = [Qt.ItemDataRole.DecorationRole]
-            self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)), role)
+        role = [Qt.ItemDataRole.DecorationRole]
+        # One signal per run of adjacent rows, never one spanning min..max: the view visits
+        # every row of a range (a call into the model each), and thumbnails requested before a
+        # jump across the library land far apart.
+        for first, last in _runs(sorted(rows)):
+            self.dataChanged.emit(self.index(first), self.index(last), role)
+
+
+def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs

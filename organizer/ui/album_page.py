@@ -34,7 +34,7 @@ class AlbumPage(QWidget):
         self._generation = 0
         self._complete = False  # the whole id list of the latest refresh is shown
         self.loader = ThumbnailLoader(context.thumbnails, THUMB_SIZE, parent=self)
-        self.model = AlbumModel(context.library, self.loader, self)
+        self.model = AlbumModel(context.library, self.loader, self, context.work.open_library)
         self.view = AlbumView(self)
         self.view.setModel(self.model)
         self.view.selectionModel().selectionChanged.connect(self._on_selection)

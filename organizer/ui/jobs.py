@@ -182,9 +182,13 @@ class BackgroundWork(QObject):
         pool.start(_Runnable(self._with_library(task), token, self._bridge))
         return token
 
+    def open_library(self) -> Library:
+        """A new connection for the calling worker thread; the caller closes it."""
+        return Library(open_database(self.library_dir), self.library_dir)
+
     def _with_library(self, task: Task) -> Callable[[], object]:
         def work() -> object:
-            library = Library(open_database(self.library_dir), self.library_dir)
+            library = self.open_library()
             try:
                 return task(library)
             finally:
