@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -165,3 +166,52 @@ def _set_active_model(library: Path, version: str) -> None:
             (version,),
         )
     connection.close()
+
+
+def test_chinese_display_names_search_and_tag_the_same_tag(tagged_library) -> None:
+    library, photos = tagged_library
+    by_name = run_cli("search", "person", "--json", library=library)
+    by_chinese = run_cli("search", "人", "--json", library=library)
+    assert json.loads(by_chinese.stdout)["paths"] == json.loads(by_name.stdout)["paths"]
+    assert run_cli("tag", photos[3], "--add", "长颈鹿", library=library).returncode == 0
+    tags = json.loads(run_cli("show", photos[3], "--json", library=library).stdout)["tags"]
+    assert "giraffe" in {t["tag"] for t in tags} and "长颈鹿" not in {t["tag"] for t in tags}
+
+
+def test_unknown_tag_is_noted_and_piping_into_head_is_quiet(tagged_library) -> None:
+    library, _ = tagged_library
+    result = run_cli("search", "person OR unicorn", library=library)
+    assert result.returncode == 0
+    assert "no tag named 'unicorn'" in result.stderr
+    piped = subprocess.run(
+        f"{sys.executable} -m organizer --library {library} search person | head -c 1",
+        shell=True, capture_output=True, text=True, cwd=REPO_ROOT,
+    )
+    assert "Traceback" not in piped.stderr
+
+
+def test_empty_file_is_skipped_not_a_duplicate(tmp_path) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "a.jpg").write_bytes(b"")
+    (folder / "b.jpg").write_bytes(b"")
+    result = run_cli("add", folder, library=tmp_path / "library")
+    assert result.returncode == 0
+    assert result.stderr.count("empty file (0 bytes)") == 2
+    assert "0 new" in result.stdout and "duplicates" not in result.stdout
+
+
+def test_gui_without_a_display_explains_instead_of_aborting(tmp_path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run(
+        [sys.executable, "-m", "organizer", "--library", str(tmp_path / "lib"), "gui"],
+        capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=60,
+    )
+    _one_line_error(result, "no display")
+
+
+def test_library_path_that_is_a_file(tmp_path) -> None:
+    blocker = tmp_path / "library"
+    blocker.write_text("x")
+    _one_line_error(run_cli("search", "dog", library=blocker), "is a file")

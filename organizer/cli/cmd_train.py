@@ -15,7 +15,9 @@ from organizer.app import App
 from organizer.cli.progress import TerminalProgress
 from organizer.errors import OrganizerError
 
-INSTALL_HINT = "install organizer[train] (pip install 'organizer[train]')"
+INSTALL_HINT = (
+    "install the training extra from Organizer's source folder: pip install '.[train]'"
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:

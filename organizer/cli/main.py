@@ -6,6 +6,7 @@ import argparse
 import importlib
 import json
 import logging
+import os
 import pkgutil
 import sys
 import threading
@@ -18,6 +19,7 @@ from organizer.cli.progress import TerminalProgress
 from organizer.errors import OrganizerError
 from organizer.ingest.pipeline import ScanReport
 from organizer.ingest.writeback import WriteMode
+from organizer.library.query import parse_query, query_terms
 
 log = logging.getLogger("organizer")
 
@@ -44,6 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("organizer: cancelled", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``organizer search ... | head``): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,6 +118,10 @@ def _command_modules() -> list:
 
 
 def run_gui(app: App, args: argparse.Namespace) -> int:
+    if _no_display():
+        raise OrganizerError(
+            "no display to open the desktop app on; use the command line (organizer --help)"
+        )
     try:
         from organizer.ui import run
     except ImportError as error:
@@ -146,6 +156,9 @@ def run_retag(app: App, args: argparse.Namespace) -> int:
 
 def run_search(app: App, args: argparse.Namespace) -> int:
     ids = app.library.search(args.query, limit=args.limit)
+    for name in sorted(query_terms(parse_query(args.query))):
+        if app.library.tag_id(name) is None:
+            print(f"organizer: note: no tag named {name!r} in this library", file=sys.stderr)
     paths = app.library.photo_paths(ids)
     if args.json:
         print(json.dumps({"query": args.query, "count": len(paths), "paths": paths}))
@@ -238,6 +251,13 @@ def run_demo(app: App, args: argparse.Namespace) -> int:
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+
+def _no_display() -> bool:
+    """On X11/Wayland systems Qt aborts the process when there is no display; say why instead."""
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _existing_folder(path: Path) -> Path:

@@ -328,6 +328,11 @@ class Pipeline:
 
 
 def _hash_or_none(stat: FileStat, report: ScanReport) -> str | None:
+    """The content hash, or None (reported) for files that cannot be a photo yet."""
+    if stat.size == 0:
+        # Every empty file has the same hash: it would pass for a duplicate of another one.
+        report.failed.append((stat.path, "empty file (0 bytes)"))
+        return None
     try:
         return content_hash(stat.path)
     except OSError as error:

@@ -70,6 +70,8 @@ def translate_sqlite_errors(path: Path) -> Iterator[None]:
 def open_database(library_dir: Path) -> Database:
     """Open (creating if needed) the library's database and bring its schema up to date."""
     library_dir = Path(library_dir)
+    if library_dir.exists() and not library_dir.is_dir():
+        raise LibraryError(f"{library_dir} is a file, not a library folder")
     try:
         library_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -83,6 +85,19 @@ def open_database(library_dir: Path) -> Database:
     except sqlite3.OperationalError as error:
         raise LibraryError(f"cannot open library database {path}: {error}") from error
     database = Database(connection, path)
+    try:
+        _configure(database)
+    except sqlite3.OperationalError as error:
+        connection.close()
+        # WAL needs to create library.sqlite-wal/-shm next to the database.
+        raise LibraryError(
+            f"cannot open library database {path}: {error} (is {library_dir} writable?)"
+        ) from error
+    return database
+
+
+def _configure(database: Database) -> None:
+    connection, path = database.connection, database.path
     with translate_sqlite_errors(path):
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if connection.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
@@ -91,7 +106,6 @@ def open_database(library_dir: Path) -> Database:
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA cache_size = -65536")
         migrate(database)
-    return database
 
 
 def schema_version(connection: sqlite3.Connection) -> int:

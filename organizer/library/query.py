@@ -119,6 +119,15 @@ _STARTS_OPERAND = frozenset({Kind.WORD, Kind.NOT, Kind.OPEN})
 _OPERATORS = frozenset({Kind.AND, Kind.OR, Kind.NOT})
 
 
+def query_terms(node: Node) -> set[str]:
+    """Every tag name a query mentions (to tell the user about names that match no tag)."""
+    if isinstance(node, Term):
+        return {node.name}
+    if isinstance(node, Not):
+        return query_terms(node.child)
+    return set().union(*(query_terms(child) for child in node.children))
+
+
 def parse_query(text: str) -> Node:
     """Parse a search string; raise QuerySyntaxError (with a 0-based position) if it is bad."""
     if not text.strip():

@@ -338,8 +338,9 @@ class Library:
                         "UPDATE tags SET parent_id = ? WHERE id = ?",
                         (ids[tag.parent.lower()], ids[tag.name.lower()]),
                     )
-                for alias in tag.aliases:
-                    if alias.lower() not in ids:
+                # Display names are aliases too: searching or tagging "长颈鹿" means giraffe.
+                for alias in (*tag.aliases, tag.display_zh, tag.display_en):
+                    if alias and alias.lower() not in ids:
                         db.execute(
                             "INSERT OR IGNORE INTO tag_aliases (alias, tag_id) VALUES (?, ?)",
                             (alias, ids[tag.name.lower()]),
