@@ -7,15 +7,19 @@ the same measurements on a 1,000-photo library, so the table shows how the figur
     xvfb-run -a python bench/bench_gui.py            # or QT_QPA_PLATFORM=offscreen
 
 Targets: first painted grid <= 1.5 s, longest GUI stall while scrolling <= 50 ms, RSS <= 600 MB.
+The machine is shared and small, so each figure is the median of ``--runs`` runs (3).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import random
 import resource
 import shutil
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -93,18 +97,18 @@ class StallMeter(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.clock = QElapsedTimer()
-        self.longest = 0
+        self.gaps: list[int] = []
         self.timer = QTimer(self)
         self.timer.setInterval(1)
         self.timer.timeout.connect(self._tick)
 
     def start(self) -> None:
-        self.longest = 0
+        self.gaps = []
         self.clock.start()
         self.timer.start()
 
     def _tick(self) -> None:
-        self.longest = max(self.longest, self.clock.restart())
+        self.gaps.append(self.clock.restart())
 
 
 class PaintWatcher(QObject):
@@ -155,21 +159,37 @@ def measure(application: QApplication, library_dir: Path) -> dict[str, float]:
         bar.setValue(bar.maximum() * step // steps if step % 2 else bar.value() + 120)
         wait(16)
     scroll_seconds = time.perf_counter() - scroll_started
-    longest = meter.longest
     meter.timer.stop()
+    gaps = sorted(meter.gaps)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     context.work.wait()
     window.album.loader.clear_pending()
     window.album.loader.wait()
+    window.album.model.wait_for_pages()
     window.close()
     app.close()
     return {
         "photos": model.rowCount(),
         "first_grid_s": first_grid,
-        "longest_stall_ms": longest,
+        "longest_stall_ms": gaps[-1],
+        # On a shared 2-core machine the longest gap is often the OS's doing; these two show
+        # whether long stalls are a pattern or a one-off.
+        "p99_gap_ms": gaps[len(gaps) * 99 // 100],
+        "gaps_over_50ms": sum(gap > 50 for gap in gaps),
         "frames_per_s": steps / scroll_seconds,
         "peak_rss_mb": rss,
     }
+
+
+def measure_in_new_process(library_dir: Path) -> dict[str, float]:
+    """One run in a fresh process: its peak RSS and first paint owe nothing to earlier runs."""
+    output = subprocess.run(
+        [sys.executable, __file__, "--measure", str(library_dir)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def main() -> int:
@@ -178,7 +198,14 @@ def main() -> int:
     parser.add_argument("--baseline", type=int, default=1_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/organizer-bench-gui"))
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--runs", type=int, default=3, help="the table shows medians")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # one run, JSON out
     args = parser.parse_args()
+    if args.measure is not None:
+        application = QApplication(sys.argv[:1])
+        application.setOrganizationName("Organizer-bench")
+        print(json.dumps(measure(application, args.measure)))
+        return 0
     for count in (args.baseline, args.count):
         marker = args.work / f"lib{count}" / "synthesised"
         # Synthesising 100k rows and thumbnails takes minutes: reuse a library, but only one
@@ -190,16 +217,24 @@ def main() -> int:
         synthesise(args.work / f"lib{count}", count, args.data)
         marker.write_text(stamp)
         print(f"synthesised {count} photos in {time.perf_counter() - started:.1f} s")
-    application = QApplication(sys.argv[:1])
-    application.setOrganizationName("Organizer-bench")
-    results = [measure(application, args.work / f"lib{n}") for n in (args.baseline, args.count)]
-    base, big = results
-    print(f"\n{'measure':<20}{'baseline':>12}{'library':>12}{'ratio':>8}  target")
+    runs: list[tuple[dict[str, float], dict[str, float]]] = []
+    for _ in range(args.runs):
+        # Alternating, so that a burst of load on the machine hits both columns alike.
+        base = measure_in_new_process(args.work / f"lib{args.baseline}")
+        runs.append((base, measure_in_new_process(args.work / f"lib{args.count}")))
+    print(f"\n{'measure':<20}{'baseline':>12}{'library':>12}{'ratio':>8}  target   library runs")
     targets = {"first_grid_s": "<= 1.5", "longest_stall_ms": "<= 50", "peak_rss_mb": "<= 600"}
-    for key in ("photos", "first_grid_s", "longest_stall_ms", "frames_per_s", "peak_rss_mb"):
-        ratio = big[key] / base[key] if base[key] else float("nan")
-        print(f"{key:<20}{base[key]:>12.2f}{big[key]:>12.2f}{ratio:>8.2f}  {targets.get(key, '')}")
-    print("(peak RSS is the process's high-water mark, so the library column includes baseline)")
+    for key in runs[0][0]:
+        base_value = statistics.median(b[key] for b, _ in runs)
+        values = [big[key] for _, big in runs]
+        value = statistics.median(values)
+        ratio = value / base_value if base_value else float("nan")
+        each = " ".join(f"{v:.4g}" for v in values)
+        print(
+            f"{key:<20}{base_value:>12.2f}{value:>12.2f}{ratio:>8.2f}"
+            f"  {targets.get(key, ''):<8} {each}"
+        )
+    print(f"(medians of {args.runs} runs, each in a new process: peak RSS is that run's own)")
     return 0
 
 

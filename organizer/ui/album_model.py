@@ -69,7 +69,7 @@ def thumbnail_key(row: PhotoRow) -> str:
 
 class AlbumModel(QAbstractListModel):
     # A page read on a worker: (its ids, their rows); delivered queued, on the GUI thread.
-    _pageRead = Signal(object, object)
+    _pageRead = Signal(int, object, object)
 
     def __init__(
         self,
@@ -214,7 +214,7 @@ class AlbumModel(QAbstractListModel):
             self._pages.popitem(last=False)
         return page
 
-    def _read_page(self, ids: tuple[int, ...], _page_number: int) -> None:
+    def _read_page(self, ids: tuple[int, ...], page_number: int) -> None:
         """On a page-reader thread, with its own connection (SQLite's are per thread)."""
         open_library = self._open_library
         if open_library is None:
@@ -224,17 +224,17 @@ class AlbumModel(QAbstractListModel):
             rows = browse.photo_rows(library, ids)
         finally:
             library.close()
-        self._pageRead.emit(ids, rows)
+        self._pageRead.emit(page_number, ids, rows)
 
-    @Slot(object, object)
-    def _on_page_read(self, ids: tuple[int, ...], rows: dict[int, PhotoRow]) -> None:
-        if not ids:
-            return
-        row = self.row_of(ids[0])
-        if row is None or row % PAGE_SIZE or self._page_ids(row // PAGE_SIZE) != ids:
+    @Slot(int, object, object)
+    def _on_page_read(
+        self, page_number: int, ids: tuple[int, ...], rows: dict[int, PhotoRow]
+    ) -> None:
+        if not ids or self._page_ids(page_number) != ids:
             return  # the grid shows other photos now; a still-wanted page is asked for again
-        self._store_page(row // PAGE_SIZE, rows)
-        self.dataChanged.emit(self.index(row), self.index(row + len(ids) - 1))
+        self._store_page(page_number, rows)
+        first = page_number * PAGE_SIZE
+        self.dataChanged.emit(self.index(first), self.index(first + len(ids) - 1))
 
     # -- Qt model --------------------------------------------------------------------------
 
