@@ -291,8 +291,8 @@ def test_first_page_then_the_rest_of_the_ids(qtbot, window: MainWindow) -> None:
     # its cells repaint when it lands.
     model.dataChanged.connect(lambda first, last: events.append((first.row(), last.row())))
     model.index(len(ids) - 1).data(Qt.ItemDataRole.DisplayRole)
-    qtbot.waitUntil(lambda: len(events) == 2, timeout=WAIT_MS)
-    assert events[1] == (0, len(ids) - 1)
+    # (Thumbnails landing meanwhile add their own rows to the list.)
+    qtbot.waitUntil(lambda: (0, len(ids) - 1) in events, timeout=WAIT_MS)
     assert all(
         model.index(row).data(Qt.ItemDataRole.DisplayRole).endswith(".jpg")
         for row in range(len(ids))

@@ -196,6 +196,11 @@ class BackgroundWork(QObject):
 
         return work
 
+    def drop_callbacks(self) -> None:
+        """The widgets that asked are gone: results still to come are dropped, not delivered."""
+        self._callbacks.clear()
+        self._job_names.clear()
+
     def wait(self, msecs: int = 30000) -> bool:
         """Block until every pool is idle (shutdown and tests)."""
         return all(pool.waitForDone(msecs) for pool in (self.reads, self.edits, self.jobs))

@@ -45,8 +45,11 @@ class MainWindow(QMainWindow):
         self.context = context
         self._watch_started = False
         self.setWindowTitle(self.tr("Organizer"))
+        # Reads still running when the window goes must not call back into deleted widgets.
+        self.destroyed.connect(context.work.drop_callbacks)
         self._panels_stale = False
         self._tags_generation = 0
+        self._tags_shown = 0
         self.commands = CommandRunner(context.app.library_dir, self)
         self.cli_commands = available_commands()
 
@@ -290,13 +293,17 @@ class MainWindow(QMainWindow):
         generation = self._tags_generation
         self.context.work.read(
             lambda library: browse.tag_overview(library, selection),
-            lambda result: self._show_tags(generation, result),
+            lambda result: self._show_tags(generation, selection, result),
             lambda message, _details: self.tags.search.error.setText(message),
         )
 
-    def _show_tags(self, generation: int, result: object) -> None:
-        if generation != self._tags_generation:
-            return  # counts for a filter the user has already left
+    def _show_tags(self, generation: int, selection: Filter, result: object) -> None:
+        # Reads may finish out of order: never show counts for a filter the user has left,
+        # nor older counts over newer ones; an older read for the same filter still shows,
+        # so the panel fills even while the watcher keeps asking for fresh counts.
+        if selection != self.album.filter or generation < self._tags_shown:
+            return
+        self._tags_shown = generation
         counts, every = result  # type: ignore[misc]
         self.tags.model.set_counts(counts)
         names = sorted({t.name for t in every} | {t.display_zh for t in every if t.display_zh})
