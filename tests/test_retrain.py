@@ -270,7 +270,7 @@ def test_train_without_torch_says_what_to_install(tmp_path) -> None:
         capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=120,
     )
     assert result.returncode == 1
-    assert "install organizer[train]" in result.stderr
+    assert "pip install '.[train]'" in result.stderr
 
 
 def test_app_runtime_does_not_import_torch() -> None:

@@ -121,8 +121,10 @@ def render_model_card(bundle: dict) -> str:
         f"- {provenance['data']}.",
         "- Split: " + "; ".join(f"{k}: {v}" for k, v in provenance["validation_split"].items())
         + ". MIML near-duplicate pairs (37/41, 337/397, 1606/1704, 1648/1715) are kept on one "
-        "side. COCO images only teach COCO classes and MIML images only the five scene tags "
-        "(labels unknown elsewhere do not enter the loss).",
+        "side. COCO images teach COCO classes and MIML images the five scene tags; beyond "
+        "that, COCO photos count as negatives for desert and sunset and MIML photos for "
+        "person (`ASSUMED_ABSENT` in training/build_default_model.py); other labels unknown "
+        "in a set do not enter the loss.",
         "",
         "## Metrics on the validation splits",
         "",
