@@ -427,7 +427,10 @@ class MainWindow(QMainWindow):
     def _on_command_finished(self, command: str, code: int, output: str) -> None:
         if code == 0:
             lines = output.strip().splitlines()
-            self.jobs.label.setText(f"{command}: {lines[-1] if lines else 'done'}")
+            last = lines[-1] if lines else ""
+            # Machine-readable output (``--json``) is for the caller, not the status bar.
+            summary = "done" if not last or last.startswith(("{", "[")) else last
+            self.jobs.label.setText(f"{command}: {summary}")
         else:
             show_error(
                 self,

@@ -55,14 +55,17 @@ class ModelMenu(QMenu):
         versions = [str(e.get("version", e)) if isinstance(e, dict) else str(e) for e in entries]
         if not versions:
             return
-        version, ok = QInputDialog.getItem(
+        # What a user needs to choose: when it was made, what it learned, which one is live.
+        labels = [_describe(e) if isinstance(e, dict) else str(e) for e in entries]
+        label, ok = QInputDialog.getItem(
             self.parentWidget(),
             self.tr("Model versions"),
             self.tr("Use model version:"),
-            versions,
+            labels,
             0,
             False,
         )
+        version = versions[labels.index(label)] if ok and label in labels else ""
         if ok and version:
             self._commands.run("models", ["use", version], self._after_change)
 
@@ -71,3 +74,17 @@ class ModelMenu(QMenu):
         if code == 0:
             # The active model changed on disk: the next job loads it.
             self._context.work.engines.reset()
+
+
+def _describe(entry: dict) -> str:
+    """One line per version: name, date, size of vocabulary, what it learned, whether live."""
+    parts = [str(entry.get("version", "?")), str(entry.get("created", ""))]
+    parts.append(f"{entry.get('tags', '?')} tags")
+    learned = [*entry.get("new_tags", []), *entry.get("retrained_tags", [])]
+    if learned:
+        parts.append("learned: " + ", ".join(learned[:5]) + ("…" if len(learned) > 5 else ""))
+    if entry.get("active"):
+        parts.append("(active)")
+    elif entry.get("status") == "candidate":
+        parts.append("(candidate)")
+    return "  ".join(p for p in parts if p)
