@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+import shiboken6
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
@@ -224,7 +225,8 @@ class AlbumModel(QAbstractListModel):
             rows = browse.photo_rows(library, ids)
         finally:
             library.close()
-        self._pageRead.emit(page_number, ids, rows)
+        if shiboken6.isValid(self):  # not if the window closed while the page was read
+            self._pageRead.emit(page_number, ids, rows)
 
     @Slot(int, object, object)
     def _on_page_read(

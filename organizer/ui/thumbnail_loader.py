@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader
 
@@ -39,6 +40,8 @@ class ThumbnailLoader(QObject):
         return self._queue.wait_idle(msecs / 1000)
 
     def _load(self, key: str, source: str) -> None:
+        if not shiboken6.isValid(self):
+            return  # the window closed while this request waited
         try:
             path = self._cache.ensure(key, source)
             image = self._read_scaled(str(path))
