@@ -323,3 +323,35 @@ def test_tag_overview_matches_separate_queries(window: MainWindow) -> None:
         counts, every = browse.tag_overview(library, selection)
         assert counts == browse.tag_counts(library, selection)
         assert every == browse.all_tags(library)
+
+
+def test_folder_tree_counts_nested_folders(tmp_path: Path) -> None:
+    from organizer.library.database import open_database
+    from organizer.library.store import Library
+
+    library = Library(open_database(tmp_path / "lib"), tmp_path / "lib")
+    roots = [tmp_path / "a", tmp_path / "b c"]
+    photos = {
+        1: ["x.jpg", "s/y.jpg", "s/t/z.jpg", "s-2/q.jpg"],
+        2: ["ü/1.jpg", "2.jpg"],
+    }
+    with library.transaction() as db:
+        for folder_id, root in enumerate(roots, 1):
+            db.execute("INSERT INTO folders VALUES (?, ?, 0)", (folder_id, str(root)))
+            for name in photos[folder_id]:
+                db.execute(
+                    "INSERT INTO photos (folder_id, path, size, mtime_ns, indexed_at)"
+                    " VALUES (?, ?, 1, 1, 0)",
+                    (folder_id, str(root / name)),
+                )
+
+    def flat(node: browse.FolderNode) -> list[tuple[str, int]]:
+        below = [pair for child in node.children for pair in flat(child)]
+        return [(node.path.relative_to(tmp_path).as_posix(), node.count), *below]
+
+    trees = [flat(root) for root in browse.folder_tree(library)]
+    assert trees == [
+        [("a", 4), ("a/s", 2), ("a/s/t", 1), ("a/s-2", 1)],
+        [("b c", 2), ("b c/ü", 1)],
+    ]
+    library.close()
