@@ -172,18 +172,7 @@ class Library:
         cursor = db.execute(
             "INSERT INTO photos (folder_id, path, size, mtime_ns, content_hash, width, height,"
             " taken_at, orientation, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                record.folder_id,
-                record.path,
-                record.size,
-                record.mtime_ns,
-                record.content_hash,
-                record.width,
-                record.height,
-                record.taken_at,
-                record.orientation,
-                time.time(),
-            ),
+            (*_record_values(record), time.time()),
         )
         return int(cursor.lastrowid)
 
@@ -193,19 +182,7 @@ class Library:
             "UPDATE photos SET folder_id = ?, path = ?, size = ?, mtime_ns = ?, content_hash = ?,"
             " width = ?, height = ?, taken_at = ?, orientation = ?, indexed_at = ?,"
             " tagged_model = NULL, embedding = NULL, error = NULL WHERE id = ?",
-            (
-                record.folder_id,
-                record.path,
-                record.size,
-                record.mtime_ns,
-                record.content_hash,
-                record.width,
-                record.height,
-                record.taken_at,
-                record.orientation,
-                time.time(),
-                photo_id,
-            ),
+            (*_record_values(record), time.time(), photo_id),
         )
 
     def move_photo(
@@ -550,6 +527,21 @@ class Library:
                 yield self.connection
             finally:
                 self.connection.execute("COMMIT")
+
+
+def _record_values(record: PhotoRecord) -> tuple:
+    """The photos columns a PhotoRecord fills, in the order the statements above list them."""
+    return (
+        record.folder_id,
+        record.path,
+        record.size,
+        record.mtime_ns,
+        record.content_hash,
+        record.width,
+        record.height,
+        record.taken_at,
+        record.orientation,
+    )
 
 
 def _json_ids(ids: Iterable[int]) -> str:
