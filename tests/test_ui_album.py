@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -355,3 +356,77 @@ def test_folder_tree_counts_nested_folders(tmp_path: Path) -> None:
         [("b c", 2), ("b c/ü", 1)],
     ]
     library.close()
+
+
+def _filter_and_select_first(qtbot, window: MainWindow, query: str) -> list[int]:
+    expected = _paths(window.context.library, query)
+    window.tags.search.set_query(query)
+    qtbot.waitUntil(lambda: _grid_paths(window) == expected, timeout=WAIT_MS)
+    ids = window.album.model.ids()
+    window.album.view.setCurrentIndex(window.album.model.index(0))
+    qtbot.waitUntil(lambda: window.details.photo_ids() == ids[:1], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: query in window.details.model.tag_names(), timeout=WAIT_MS)
+    return ids
+
+
+def _reject_in_details(qtbot, window: MainWindow, tag: str, typed: str) -> None:
+    """The user types part of a tag, then selects ``tag`` in the list and clicks Reject."""
+    details = window.details
+    details.new_tag.setFocus()
+    qtbot.keyClicks(details.new_tag, typed)
+    details.table.selectRow(details.model.tag_names().index(tag))
+    qtbot.mouseClick(details.reject_button, Qt.MouseButton.LeftButton)
+
+
+def test_rejecting_the_filtered_tag_moves_the_details_to_the_next_photo(
+    qtbot, window: MainWindow
+) -> None:
+    library = window.context.library
+    ids = _filter_and_select_first(qtbot, window, "reddish")
+    assert len(ids) >= 2
+    shown: list[list[int]] = []
+    window.album.selectionChanged.connect(shown.append)
+    details = window.details
+    _reject_in_details(qtbot, window, "reddish", "grand")
+
+    qtbot.waitUntil(lambda: window.album.model.ids() == ids[1:], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: details.photo_ids() == [ids[1]], timeout=WAIT_MS)
+    assert window.album.selected_ids() == [ids[1]]
+    assert [] not in shown, "the panel never blanks on the way to the next photo"
+    qtbot.waitUntil(
+        lambda: os.path.basename(library.photo_paths([ids[1]])[0]) in details.info.text(),
+        timeout=WAIT_MS,
+    )
+    qtbot.wait(200)  # a late read for the rejected photo must not come back
+    assert details.photo_ids() == [ids[1]]
+    assert os.path.basename(library.photo_paths([ids[0]])[0]) not in details.info.text()
+    for widget in (details.confirm_button, details.reject_button, details.new_tag, details.table):
+        assert widget.isEnabled()
+    assert details.new_tag.text() == "grand"
+    # The corrections go on: the user finishes the tag and adds it to the next photo.
+    qtbot.keyClicks(details.new_tag, "ma")
+    details.add_typed_tag()
+    qtbot.waitUntil(lambda: library.search("grandma") == [ids[1]], timeout=WAIT_MS)
+
+
+def test_rejecting_the_last_filtered_photo_empties_the_details(qtbot, window: MainWindow) -> None:
+    library = window.context.library
+    only = window.album.model.index(5).data(PhotoIdRole)
+    library.set_user_tag([only], "lighthouse", "confirmed")
+    assert _filter_and_select_first(qtbot, window, "lighthouse") == [only]
+    details = window.details
+    _reject_in_details(qtbot, window, "lighthouse", "sea")
+
+    qtbot.waitUntil(lambda: window.album.model.rowCount() == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: details.photo_ids() == [], timeout=WAIT_MS)
+    qtbot.wait(200)  # a late read for the rejected photo must not come back
+    assert details.model.rowCount() == 0
+    assert details.info.text() == ""
+    assert not details.reject_button.isEnabled()
+    assert details.new_tag.text() == "sea"
+    # Undo brings the photo back into the filter; the typed text is still there to finish.
+    window.context.undo.undo()
+    qtbot.waitUntil(lambda: window.album.model.ids() == [only], timeout=WAIT_MS)
+    window.album.view.setCurrentIndex(window.album.model.index(0))
+    qtbot.waitUntil(lambda: details.new_tag.isEnabled(), timeout=WAIT_MS)
+    assert details.new_tag.text() == "sea"

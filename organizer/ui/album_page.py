@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Signal
@@ -90,20 +91,31 @@ class AlbumPage(QWidget):
         selected = self.selected_ids()
         current = self.view.currentIndex().data(PhotoIdRole)
         scroll = self.view.verticalScrollBar().value()
-        same = ids == self.model.ids()
+        previous = self.model.ids()
+        same = ids == previous
         self.model.set_ids(ids)  # type: ignore[arg-type]
         if same:
             self.model.refresh_rows(selected)
         else:
-            self._restore(selected, current, scroll)
+            self._restore(selected, current, scroll, previous)
         self._stack.setCurrentWidget(self.view if ids else self.no_matches)
         self.shown.emit()
         self.idsLoaded.emit(len(ids))  # type: ignore[arg-type]
 
-    def _restore(self, selected: list[int], current: int | None, scroll: int) -> None:
-        """Keep the user's place after a refresh (a retag must not jump back to the top)."""
+    def _restore(
+        self, selected: list[int], current: int | None, scroll: int, previous: list[int]
+    ) -> None:
+        """Keep the user's place after a refresh (a retag must not jump back to the top).
+
+        When every selected photo left the result (its tag was rejected under a tag filter),
+        the photo that followed it is selected instead, as a file manager does after a delete.
+        """
         selection = self.view.selectionModel()
         flags = QItemSelectionModel.SelectionFlag.Select
+        if selected and all(self.model.row_of(pid) is None for pid in selected):
+            follower = self._follower(previous, selected)
+            selected = [] if follower is None else [follower]
+            current = follower
         for photo_id in selected:
             row = self.model.row_of(photo_id)
             if row is not None:
@@ -114,6 +126,18 @@ class AlbumPage(QWidget):
             )
         self.view.verticalScrollBar().setValue(scroll)
         self._on_selection()
+
+    def _follower(self, previous: list[int], gone: list[int]) -> int | None:
+        """The first photo after the last of ``gone`` in ``previous`` that is still shown,
+        else the nearest one before it."""
+        gone_set = set(gone)
+        last = max((row for row, pid in enumerate(previous) if pid in gone_set), default=-1)
+        after = previous[last + 1 :]
+        before = reversed(previous[: max(last, 0)])
+        for candidate in chain(after, before):
+            if candidate not in gone_set and self.model.row_of(candidate) is not None:
+                return candidate
+        return None
 
     def selected_ids(self) -> list[int]:
         rows = sorted(index.row() for index in self.view.selectionModel().selectedIndexes())

@@ -119,6 +119,8 @@ class PhotoPanel(QWidget):
 
     def show_photos(self, photo_ids: Sequence[int]) -> None:
         self._photo_ids = list(photo_ids)
+        # A read still running for the previous selection must not show it again.
+        self._generation += 1
         enabled = bool(self._photo_ids)
         for widget in (
             self.confirm_button,
