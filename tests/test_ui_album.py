@@ -407,6 +407,11 @@ def test_rejecting_the_filtered_tag_moves_the_details_to_the_next_photo(
     qtbot.keyClicks(details.new_tag, "ma")
     details.add_typed_tag()
     qtbot.waitUntil(lambda: library.search("grandma") == [ids[1]], timeout=WAIT_MS)
+    # A new query is not a re-read: no photo is picked for the user there.
+    window.tags.search.set_query("NOT reddish")
+    qtbot.waitUntil(lambda: _grid_paths(window) == _paths(library, "NOT reddish"), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: details.photo_ids() == [], timeout=WAIT_MS)
+    assert window.album.selected_ids() == []
 
 
 def test_rejecting_the_last_filtered_photo_empties_the_details(qtbot, window: MainWindow) -> None:

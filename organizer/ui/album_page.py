@@ -34,6 +34,7 @@ class AlbumPage(QWidget):
         self.order = SortOrder.DATE_TAKEN
         self._generation = 0
         self._complete = False  # the whole id list of the latest refresh is shown
+        self._shown_query: tuple[Filter, SortOrder] | None = None
         self.loader = ThumbnailLoader(context.thumbnails, THUMB_SIZE, parent=self)
         self.model = AlbumModel(context.library, self.loader, self, context.work.open_library)
         self.view = AlbumView(self)
@@ -72,7 +73,7 @@ class AlbumPage(QWidget):
             )
         self.context.work.read(
             lambda library: browse.photo_ids(library, selection, order),
-            lambda ids: self._show_ids(generation, ids),
+            lambda ids: self._show_ids(generation, ids, (selection, order)),
             lambda message, _details: self.queryFailed.emit(message),
         )
 
@@ -84,10 +85,13 @@ class AlbumPage(QWidget):
         self._stack.setCurrentWidget(self.view if ids else self.no_matches)
         self.shown.emit()
 
-    def _show_ids(self, generation: int, ids: object) -> None:
+    def _show_ids(self, generation: int, ids: object, query: tuple[Filter, SortOrder]) -> None:
         if generation != self._generation:
             return
         self._complete = True
+        # Same query re-read (after an edit, a retag): photos that left it hand the selection on.
+        requery = query == self._shown_query
+        self._shown_query = query
         selected = self.selected_ids()
         current = self.view.currentIndex().data(PhotoIdRole)
         scroll = self.view.verticalScrollBar().value()
@@ -97,7 +101,7 @@ class AlbumPage(QWidget):
         if same:
             self.model.refresh_rows(selected)
         else:
-            self._restore(selected, current, scroll, previous)
+            self._restore(selected, current, scroll, previous if requery else [])
         self._stack.setCurrentWidget(self.view if ids else self.no_matches)
         self.shown.emit()
         self.idsLoaded.emit(len(ids))  # type: ignore[arg-type]
@@ -108,11 +112,13 @@ class AlbumPage(QWidget):
         """Keep the user's place after a refresh (a retag must not jump back to the top).
 
         When every selected photo left the result (its tag was rejected under a tag filter),
-        the photo that followed it is selected instead, as a file manager does after a delete.
+        the photo that followed it in ``previous`` (the ids shown before, when the same query
+        was re-read; empty for a new query) is selected instead, as a file manager does after
+        a delete.
         """
         selection = self.view.selectionModel()
         flags = QItemSelectionModel.SelectionFlag.Select
-        if selected and all(self.model.row_of(pid) is None for pid in selected):
+        if previous and selected and all(self.model.row_of(pid) is None for pid in selected):
             follower = self._follower(previous, selected)
             selected = [] if follower is None else [follower]
             current = follower
