@@ -435,3 +435,55 @@ def test_rejecting_the_last_filtered_photo_empties_the_details(qtbot, window: Ma
     window.album.view.setCurrentIndex(window.album.model.index(0))
     qtbot.waitUntil(lambda: details.new_tag.isEnabled(), timeout=WAIT_MS)
     assert details.new_tag.text() == "sea"
+
+
+def test_minimum_score_setting_hides_low_suggestions_in_the_details(
+    qtbot, window: MainWindow
+) -> None:
+    from organizer.ui.settings_dialog import SettingsDialog
+
+    library = window.context.library
+    details = window.details
+
+    def suggestions(photo_id: int) -> list:
+        tags = library.photo_tags(photo_id)
+        return sorted((t for t in tags if t.state == "suggested"), key=lambda t: t.score)
+
+    # A photo with a suggestion below a two-decimal threshold that another one reaches.
+    row, low, high, threshold = next(
+        (row, s[0].tag, s[-1].tag, int(s[-1].score * 100) / 100)
+        for row in range(window.album.model.rowCount())
+        if len(s := suggestions(window.album.model.index(row).data(PhotoIdRole))) >= 2
+        and s[0].score < int(s[-1].score * 100) / 100
+    )
+    [photo_id] = _select(window, [row])
+    details.apply(["grandma"], "confirmed")
+    qtbot.waitUntil(
+        lambda: {low, high, "grandma"} <= set(details.model.tag_names()), timeout=WAIT_MS
+    )
+
+    dialog = SettingsDialog(window.context, window)
+    dialog.min_score.setValue(threshold)
+    dialog.button_box.button(dialog.button_box.StandardButton.Ok).click()
+    assert library.setting("min_display_score") == f"{threshold:.2f}"
+    qtbot.waitUntil(lambda: low not in details.model.tag_names(), timeout=WAIT_MS)
+    assert {high, "grandma"} <= set(details.model.tag_names())
+    assert low not in {tag.tag for tag, _ in browse.tag_summary(library, [photo_id], threshold)}
+
+    # Reviewed tags show whatever their score.
+    for state in ("confirmed", "rejected"):
+        details.apply([low], state)
+        qtbot.waitUntil(
+            lambda s=state: _state(library, photo_id, low) == ("user", s), timeout=WAIT_MS
+        )
+        qtbot.waitUntil(lambda: low in details.model.tag_names(), timeout=WAIT_MS)
+    window.context.undo.undo()
+    window.context.undo.undo()
+    qtbot.waitUntil(lambda: low not in details.model.tag_names(), timeout=WAIT_MS)
+
+    # Lowering the setting brings the suggestion back; a new window starts with the setting.
+    dialog = SettingsDialog(window.context, window)
+    assert dialog.min_score.value() == threshold
+    dialog.min_score.setValue(0.0)
+    dialog.button_box.button(dialog.button_box.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: low in details.model.tag_names(), timeout=WAIT_MS)

@@ -219,10 +219,24 @@ def photo_details(library: Library, photo_id: int) -> PhotoDetails | None:
     return PhotoDetails(*row, tags=library.photo_tags(photo_id))
 
 
-def tag_summary(library: Library, ids: Sequence[int]) -> list[tuple[PhotoTag, int]]:
+def shown_at(tag: PhotoTag, min_score: float) -> bool:
+    """Whether the details panel lists ``tag`` under the "minimum score shown" setting: only
+    the model's unreviewed suggestions scored below it are hidden."""
+    return not (
+        tag.source == "model"
+        and tag.state == "suggested"
+        and tag.score is not None
+        and tag.score < min_score
+    )
+
+
+def tag_summary(
+    library: Library, ids: Sequence[int], min_score: float = 0.0
+) -> list[tuple[PhotoTag, int]]:
     """For a multi-selection: each tag present on any of the photos, with on how many visible.
 
     The PhotoTag is a representative row (the highest-scored visible one) for display.
+    ``min_score``: model suggestions scored below it are left out, as ``shown_at`` does.
     """
     if not ids:
         return []
@@ -230,9 +244,10 @@ def tag_summary(library: Library, ids: Sequence[int]) -> list[tuple[PhotoTag, in
         "SELECT t.name, t.display_en, t.display_zh, p.name, pt.source, pt.state, MAX(pt.score),"
         " pt.model_version, SUM(pt.state != 'rejected') FROM photo_tags pt "
         "JOIN tags t ON t.id = pt.tag_id LEFT JOIN tags p ON p.id = t.parent_id "
-        "WHERE pt.photo_id IN (SELECT value FROM json_each(?)) GROUP BY t.id "
-        "ORDER BY SUM(pt.state != 'rejected') DESC, t.name",
-        (_json_ids(ids),),
+        "WHERE pt.photo_id IN (SELECT value FROM json_each(?)) "
+        "AND NOT (pt.source = 'model' AND pt.state = 'suggested' AND pt.score < ?) "
+        "GROUP BY t.id ORDER BY SUM(pt.state != 'rejected') DESC, t.name",
+        (_json_ids(ids), min_score),
     ).fetchall()
     return [(PhotoTag(*row[:8]), row[8]) for row in rows]
 

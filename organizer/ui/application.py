@@ -42,7 +42,15 @@ def build_context(
         undo=QUndoStack(parent),  # type: ignore[arg-type]
         watcher=watcher,
         tag_names_language=app.library.setting("tag_language", "en") or "en",
+        min_display_score=_float_setting(app, "min_display_score"),
     )
+
+
+def _float_setting(app: App, key: str) -> float:
+    try:
+        return float(app.library.setting(key, "0") or 0)
+    except ValueError:  # hand-edited database: fall back to the default
+        return 0.0
 
 
 def run_app(app: App, argv: list[str] | None = None) -> int:

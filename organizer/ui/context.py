@@ -30,6 +30,8 @@ class LibraryEvents(QObject):
     diskChanged = Signal(list, list)
     # Tags renamed, merged, deleted, or the display language changed.
     tagNamesChanged = Signal()
+    # The "minimum score shown" setting changed: the details panel re-filters its tags.
+    minScoreChanged = Signal()
 
 
 @dataclass
@@ -44,6 +46,8 @@ class UiContext:
     watcher: WatchBridge | None = None
     # Cached: display names are asked for on every repaint of the tag panel.
     tag_names_language: str = "en"
+    # Model suggestions scored below this are hidden in the details panel (a setting).
+    min_display_score: float = 0.0
 
     @property
     def library(self) -> Library:
@@ -54,6 +58,13 @@ class UiContext:
         self.library.set_setting("tag_language", language)
         self.tag_names_language = language
         self.events.tagNamesChanged.emit()
+
+    def set_min_display_score(self, score: float) -> None:
+        score = round(score, 2)
+        self.library.set_setting("min_display_score", f"{score:.2f}")
+        if score != self.min_display_score:
+            self.min_display_score = score
+            self.events.minScoreChanged.emit()
 
     def display_name(self, name: str, display_en: str | None, display_zh: str | None) -> str:
         if self.tag_names_language == "zh_CN" and display_zh:

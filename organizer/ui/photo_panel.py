@@ -107,6 +107,7 @@ class PhotoPanel(QWidget):
         )
         context.events.tagsChanged.connect(self._on_tags_changed)
         context.events.tagNamesChanged.connect(self.reload)
+        context.events.minScoreChanged.connect(self.reload)
         self.show_photos([])
 
     # -- what is shown ---------------------------------------------------------------------
@@ -144,27 +145,29 @@ class PhotoPanel(QWidget):
         ids = list(self._photo_ids)
         if not ids:
             return
+        min_score = self.context.min_display_score
         if len(ids) == 1:
             self.context.work.read(
                 lambda library: _single(library, ids[0]),
-                lambda result: self._show_single(generation, result),
+                lambda result: self._show_single(generation, result, min_score),
                 self._on_read_error,
             )
         else:
             self.context.work.read(
-                lambda library: browse.tag_summary(library, ids),
+                lambda library: browse.tag_summary(library, ids, min_score),
                 lambda result: self._show_many(generation, result),
                 self._on_read_error,
             )
 
-    def _show_single(self, generation: int, result: object) -> None:
+    def _show_single(self, generation: int, result: object, min_score: float) -> None:
         if generation != self._generation:
             return
         details, image = result  # type: ignore[misc]
         if details is None:
             self.show_photos([])
             return
-        self.model.set_tags([(tag, 1) for tag in details.tags], 1)
+        shown = [(tag, 1) for tag in details.tags if browse.shown_at(tag, min_score)]
+        self.model.set_tags(shown, 1)
         self.info.setText(self._describe(details))
         if isinstance(image, QImage):
             self._set_preview(image)

@@ -80,7 +80,7 @@ class SettingsDialog(QDialog):
         self.min_score = QDoubleSpinBox(self)
         self.min_score.setRange(0.0, 1.0)
         self.min_score.setSingleStep(0.05)
-        self.min_score.setValue(float(library.setting("min_display_score", "0") or 0))
+        self.min_score.setValue(context.min_display_score)
         self.min_score.setToolTip(
             self.tr("Suggested tags scored below this are hidden in the details panel")
         )
@@ -102,7 +102,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Minimum score shown:"), self.min_score)
         form.addRow(self.tr("Language (after restart):"), self.language)
 
-        buttons = QDialogButtonBox(
+        self.button_box = buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         buttons.accepted.connect(self._save)
@@ -135,7 +135,7 @@ class SettingsDialog(QDialog):
             library.set_setting("use_gpu", use_gpu)
             # The provider is fixed when a session is made: reload on the next job.
             self.context.work.engines.reset()
-        library.set_setting("min_display_score", f"{self.min_score.value():.2f}")
+        self.context.set_min_display_score(self.min_score.value())
         library.set_setting("ui_language", self.language.currentData())
         watch = self.watch.isChecked()
         if watch != (library.setting(WATCH_SETTING, "1") == "1"):
