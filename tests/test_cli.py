@@ -150,6 +150,7 @@ def test_wheel_carries_the_model_bundle(tmp_path) -> None:
         assert f"organizer/bundled_models/default/{required}" in names
     assert "organizer/resources/sample_photos/000000000309.jpg" in names
     assert "organizer/translations/organizer_zh_CN.qm" in names
+    assert "organizer/icons/organizer.svg" in names
     packages = {
         str(init.parent.relative_to(REPO_ROOT))
         for init in (REPO_ROOT / "organizer").rglob("__init__.py")

@@ -487,3 +487,46 @@ def test_minimum_score_setting_hides_low_suggestions_in_the_details(
     dialog.min_score.setValue(0.0)
     dialog.button_box.button(dialog.button_box.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: low in details.model.tag_names(), timeout=WAIT_MS)
+
+
+def test_desktop_entry_and_window_icon(qtbot, window: MainWindow) -> None:
+    import configparser
+
+    from PySide6.QtWidgets import QApplication
+
+    from organizer.ui.app_icon import ICON_PATH
+    from organizer.ui.application import configure_application
+
+    repo = Path(__file__).resolve().parents[1]
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str  # keys are case-sensitive
+    entry.read(repo / "resources" / "organizer.desktop", encoding="utf-8")
+    desktop = entry["Desktop Entry"]
+    assert desktop["Type"] == "Application"
+    assert desktop["Exec"] == "organizer gui" and desktop["Terminal"] == "false"
+    assert set(desktop["Categories"].rstrip(";").split(";")) >= {"Graphics", "Photography"}
+    for key in ("Name", "GenericName", "Comment", "Name[zh_CN]", "Comment[zh_CN]"):
+        assert desktop[key].strip()
+    assert ICON_PATH.is_file() and ICON_PATH.name == f"{desktop['Icon']}.svg"
+
+    application = QApplication.instance()
+    before = (
+        application.organizationName(),
+        application.applicationName(),
+        application.desktopFileName(),
+        application.windowIcon(),
+    )
+    try:
+        configure_application(application)
+        assert application.desktopFileName() == "organizer"
+        pixmap = window.windowIcon().pixmap(64, 64)  # windows inherit the application's
+        assert not pixmap.isNull()
+        image = pixmap.toImage()
+        corner, middle = image.pixelColor(0, 0), image.pixelColor(32, 32)
+        assert corner.alpha() == 0 and middle.alpha() == 255  # a rounded tile, drawn
+    finally:
+        organization, name, desktop_name, icon = before
+        application.setOrganizationName(organization)
+        application.setApplicationName(name)
+        application.setDesktopFileName(desktop_name)
+        application.setWindowIcon(icon)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from organizer.app import App
 from organizer.thumbnails import ThumbnailCache
+from organizer.ui.app_icon import app_icon
 from organizer.ui.context import LibraryEvents, UiContext
 from organizer.ui.errors import ExceptionReporter
 from organizer.ui.jobs import BackgroundWork, EngineHolder
@@ -53,11 +54,18 @@ def _float_setting(app: App, key: str) -> float:
         return 0.0
 
 
-def run_app(app: App, argv: list[str] | None = None) -> int:
-    application = QApplication.instance() or QApplication(argv or sys.argv[:1])
+def configure_application(application: QApplication) -> None:
+    """Names (where QSettings are kept), the desktop entry and the icon of every window."""
     application.setOrganizationName("Organizer")
     application.setApplicationName("Organizer")
+    # resources/organizer.desktop: desktops match the running app to its entry by this name.
     application.setDesktopFileName("organizer")
+    application.setWindowIcon(app_icon())
+
+
+def run_app(app: App, argv: list[str] | None = None) -> int:
+    application = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    configure_application(application)  # type: ignore[arg-type]
     translators = install_translators(application, app.library.setting("ui_language"))
     context = build_context(app, application, watch=True)
     window = MainWindow(context)
