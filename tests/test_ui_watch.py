@@ -105,7 +105,8 @@ def test_copied_photo_appears_tagged_and_deleted_one_disappears(
     )
 
     counts_before = dict(app.library.tag_counts())
-    assert _panel_counts(window) == counts_before
+    # The panel's counts load after the first grid is painted: wait for them, don't race.
+    qtbot.waitUntil(lambda: _panel_counts(window) == counts_before, timeout=WAIT_MS)
     arrived = library_root / "photos" / coco[FIRST + 3].name
     shutil.copy2(coco[FIRST + 3], arrived)
 
