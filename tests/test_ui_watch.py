@@ -57,7 +57,7 @@ def _open_window(qtbot, root: Path) -> tuple[MainWindow, App]:
     qtbot.waitUntil(lambda: bridge.state == WatchState.WATCHING, timeout=WAIT_MS)
     # The start-up scan has run: later events are the test's own.
     qtbot.waitUntil(
-        lambda: bridge.watcher is not None and bridge.watcher.is_idle(), timeout=WAIT_MS
+        lambda: (watcher := bridge.watcher) is not None and watcher.is_idle(), timeout=WAIT_MS
     )
     return main, app
 
@@ -196,7 +196,8 @@ def test_folders_added_and_removed_are_followed_and_problems_shown(
     shutil.copy2(coco[20], extra / coco[20].name)
     main.add_folders([extra])
     qtbot.waitUntil(
-        lambda: bridge.watcher is not None and extra.resolve() in bridge.watcher.roots,
+        # Read the watcher once: the control thread may be replacing it between two reads.
+        lambda: (watcher := bridge.watcher) is not None and extra.resolve() in watcher.roots,
         timeout=WAIT_MS,
     )
     qtbot.waitUntil(lambda: main.album.model.rowCount() == FIRST + 1, timeout=WAIT_MS)
@@ -212,7 +213,8 @@ def test_folders_added_and_removed_are_followed_and_problems_shown(
         lambda _result: main.context.events.foldersChanged.emit(),
     )
     qtbot.waitUntil(
-        lambda: bridge.watcher is not None and extra.resolve() not in bridge.watcher.roots,
+        lambda: (watcher := bridge.watcher) is not None
+        and extra.resolve() not in watcher.roots,
         timeout=WAIT_MS,
     )
     main.close()

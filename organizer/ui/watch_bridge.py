@@ -128,13 +128,17 @@ class WatchBridge(QObject):
         self._request(self._library_roots(), initial_scan=True)
 
     def follow_folders(self) -> None:
-        """The user added or removed a folder: watch the new set (no full rescan: the add job
-        scans the new folder, and the others were being watched all along)."""
+        """The user added or removed a folder: watch the new set, starting with a scan.
+
+        Replacing the watcher leaves a moment with no watcher at all, and stops a batch that was
+        under way after it indexed files but before it tagged them or said so; the start-up scan
+        (cheap when nothing changed: no decoding) catches both.
+        """
         if self._shut_down or not self.enabled or self._roots is None:
             return
         roots = self._library_roots()
         if roots != self._roots:
-            self._request(roots, initial_scan=False)
+            self._request(roots, initial_scan=True)
 
     def set_enabled(self, enabled: bool) -> None:
         """The settings switch: remembered in the library, applied now."""
