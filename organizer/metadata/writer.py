@@ -263,20 +263,14 @@ class MetadataService:
         if new_data is None:
             return WriteResult(photo, photo, plan.written, False, plan.notes)
 
-        temp = write_temp(photo.parent, new_data, original)
-        try:
+        def check(temp: Path) -> None:
             _verify(_read_tables_from(temp), before, plan)
             if fingerprint(temp.read_bytes(), fmt.name) != before_print:
                 raise MetadataWriteError(photo, "verification failed: the image data would change")
             if keep_mtime:
                 set_times(temp, original)
-            if self._before_replace is not None:
-                self._before_replace(photo)
-            new_st = replace(temp, photo, original)
-        except BaseException:
-            discard(temp)
-            raise
-        self.own_writes.record(photo, new_st)
+
+        self._swap_in(photo, new_data, original, check)
         return WriteResult(photo, photo, plan.written, True, plan.notes)
 
     def _write_sidecar(
@@ -313,9 +307,29 @@ class MetadataService:
         finally:
             image.close()
 
+        self._swap_in(
+            target,
+            new_data,
+            original,
+            lambda temp: _verify(_read_tables_from(temp), before, plan, xmp_only=True),
+        )
+        return WriteResult(photo, target, plan.written, True, notes)
+
+    def _swap_in(
+        self,
+        target: Path,
+        new_data: bytes,
+        original: Snapshot | None,
+        check: Callable[[Path], None],
+    ) -> None:
+        """Temp file beside ``target`` → ``check`` it → atomic replace → remember it as ours.
+
+        The one path every write takes; on any failure the temp file goes and ``target`` is
+        untouched.
+        """
         temp = write_temp(target.parent, new_data, original)
         try:
-            _verify(_read_tables_from(temp), before, plan, xmp_only=True)
+            check(temp)
             if self._before_replace is not None:
                 self._before_replace(target)
             new_st = replace(temp, target, original)
@@ -323,7 +337,6 @@ class MetadataService:
             discard(temp)
             raise
         self.own_writes.record(target, new_st)
-        return WriteResult(photo, target, plan.written, True, notes)
 
 
 # --- helpers (all run on the exiv2 thread) --------------------------------------------------
