@@ -74,7 +74,7 @@ def time_ours(directory: Path) -> dict[str, float]:
     parent = app.active_bundle()
     head = HeadParameters.load(parent.directory / "head.npz")
     started = time.perf_counter()
-    data = read_library(app.library, MAX_ANCHOR_PHOTOS, 0)
+    data = read_library(app.library, MAX_ANCHOR_PHOTOS, 0, head.weight.shape[0])
     tasks, _ = plan_tasks(parent, data, 8)
     read = time.perf_counter() - started
     fit_corrections(data.embeddings, head, parent.thresholds.astype(np.float64), tasks)

@@ -51,7 +51,8 @@ def preprocess(path: Path, spec: dict) -> np.ndarray:
 
 def numpy_head(embedding: np.ndarray, head: dict[str, np.ndarray]) -> np.ndarray:
     """embedding -> probabilities from head.npz alone (the documented formula)."""
-    logits = embedding.astype(np.float64) @ head["fc_weight"].T + head["fc_bias"]
+    imagenet_part = embedding[:, : head["fc_weight"].shape[1]].astype(np.float64)
+    logits = imagenet_part @ head["fc_weight"].T + head["fc_bias"]
     logits -= logits.max(axis=1, keepdims=True)
     softmax = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     p = np.clip(softmax @ head["class_map"], EPS, 1 - EPS)
@@ -106,14 +107,15 @@ def test_onnx_signature(session, bundle) -> None:
     outputs = {o.name: o for o in session.get_outputs()}
     assert set(outputs) == {"probabilities", "embedding"}
     assert outputs["probabilities"].shape[1] == len(bundle["tags"])
-    assert outputs["embedding"].shape[1] == 1280
+    # The last feature map's mean (1280) and the means of the stage-end blocks (40+80+112+192).
+    assert outputs["embedding"].shape[1] == 1704
 
 
 def test_head_file_holds_the_whole_map(head, bundle) -> None:
     t = len(bundle["tags"])
     assert head["fc_weight"].shape == (1000, 1280)
     assert head["class_map"].shape == (1000, t)
-    assert head["weight"].shape == (1280, t)
+    assert head["weight"].shape == (1704, t)
     assert head["prior_scale"].shape == head["bias"].shape == (t,)
 
 
@@ -157,14 +159,25 @@ def test_torch_reference_matches_onnx(session, head, sample_images) -> None:
 
     backbone = load_backbone()
     module = HeadModule(HeadParameters(**head))
+    stage_outputs: dict[int, torch.Tensor] = {}
+    for index in (4, 7, 10, 14):
+        backbone._blocks[index].register_forward_hook(
+            lambda _m, _i, output, index=index: stage_outputs.__setitem__(index, output))
     with torch.no_grad():
         x = torch.from_numpy(sample_images)
-        embedding = backbone.extract_features(x).mean((2, 3))
+        # The package's own forward pass; the hooks see the stage ends on the way.
+        last = backbone.extract_features(x).mean((2, 3))
+        embedding = torch.cat([last, *(stage_outputs[i].mean((2, 3)) for i in (4, 7, 10, 14))],
+                              dim=1)
         probabilities = module(embedding).numpy()
+        imagenet_logits = backbone._fc(last).numpy()
     onnx_probabilities, onnx_embedding = session.run(["probabilities", "embedding"],
                                                      {"image": sample_images})
     np.testing.assert_allclose(onnx_embedding, embedding.numpy(), atol=1e-3)
     np.testing.assert_allclose(onnx_probabilities, probabilities, atol=1e-4)
+    # The ImageNet classifier still reads exactly the pretrained network's embedding.
+    np.testing.assert_allclose(onnx_embedding[:, :1280] @ head["fc_weight"].T + head["fc_bias"],
+                               imagenet_logits, atol=1e-2)
 
 
 @pytest.mark.slow
@@ -206,3 +219,28 @@ def test_imagenet_classes_grouped_through_wordnet(head, bundle) -> None:
     for scene in ("desert", "sunset"):
         t = names.index(scene)
         assert per_tag[t] == 0 and np.abs(head["weight"][:, t]).sum() > 0
+
+
+def test_folds_are_balanced_and_keep_near_duplicates_together(shared_data) -> None:
+    from training.datasets import MIML_NEAR_DUPLICATES, fold_indices, read_labelled_set
+
+    photos = read_labelled_set(shared_data / "photos" / "miml-scene-dev")
+    folds = fold_indices(photos.paths, 5, 1, MIML_NEAR_DUPLICATES)
+    counts = np.bincount(folds, minlength=5)
+    assert counts.sum() == len(photos.paths) and counts.max() - counts.min() <= 2
+    fold_of = {p.stem: f for p, f in zip(photos.paths, folds, strict=True)}
+    for a, b in MIML_NEAR_DUPLICATES:
+        if a in fold_of and b in fold_of:
+            assert fold_of[a] == fold_of[b]
+    assert not np.array_equal(folds, fold_indices(photos.paths, 5, 2, MIML_NEAR_DUPLICATES))
+
+
+def test_bundle_metrics_are_cross_validated_over_every_labelled_photo(bundle, shared_data):
+    for name in ("miml-scene-dev", "coco128"):
+        metrics = bundle["metrics"][name]
+        with open(shared_data / "photos" / name / "labels.csv", encoding="utf-8") as handle:
+            assert metrics["images"] == sum(1 for _ in handle) - 1
+        assert len(metrics["mAP_per_fold"]) == metrics["folds"] == 5
+        assert metrics["mAP"] == pytest.approx(np.mean(metrics["mAP_per_fold"]), abs=1e-4)
+        assert metrics["mAP"] > metrics["mAP_imagenet_only"]
+    assert bundle["metrics"]["coco128"]["labels_evaluated"] >= 50

@@ -52,7 +52,7 @@ def test_add_tags_photos_and_search_finds_them(app, coco_dir, shared_data, tmp_p
     assert len(found & person_photos) >= 0.5 * len(found)
     row = app.library.photo_by_path(photos[0])
     assert row.tagged_model == app.engine.bundle.version
-    assert app.library.embedding(row.id).shape == (1280,)
+    assert app.library.embedding(row.id).shape == (1704,)
 
 
 def test_rescan_detects_new_changed_moved_and_deleted(app, coco_dir, shared_data, tmp_path):

@@ -20,7 +20,13 @@ INPUT_SIZE = 224
 RESIZE_SHORTER = 256
 MEAN = 127.0
 STD = 128.0
-EMBEDDING_DIM = 1280
+# The embedding: the global mean of the last feature map (1280, what the ImageNet classifier
+# reads) followed by the global means of the outputs of the blocks that end stages 3-6
+# (40 + 80 + 112 + 192 channels). Scene tags such as sea or mountain gain from these mid-level
+# texture statistics (MIML mAP 0.953 -> 0.962 with the same heads; docs/model-experiments.md).
+IMAGENET_DIM = 1280
+STAGE_END_BLOCKS = (4, 7, 10, 14)
+EMBEDDING_DIM = IMAGENET_DIM + 40 + 80 + 112 + 192
 WEIGHTS_NAME = "efficientnet-lite0"
 
 
@@ -50,8 +56,22 @@ def preprocess(path: Path) -> np.ndarray:
 
 @torch.no_grad()
 def embed_tensor(model: EfficientNet, batch: torch.Tensor) -> torch.Tensor:
-    """The 1280-d embedding of the contract: global mean of the last feature map."""
-    return model.extract_features(batch).mean((2, 3))
+    """The embedding of the contract (see EMBEDDING_DIM), [N, EMBEDDING_DIM]."""
+    return embedding_graph(model, batch)
+
+
+def embedding_graph(model: EfficientNet, images: torch.Tensor) -> torch.Tensor:
+    """Same as ``model.extract_features(images).mean((2, 3))`` for the first IMAGENET_DIM
+    columns (eval mode: drop-connect is inactive, so blocks need no rate), then the stage means;
+    differentiable and exportable."""
+    x = model._swish(model._bn0(model._conv_stem(images)))
+    stage_means = []
+    for index, block in enumerate(model._blocks):
+        x = block(x)
+        if index in STAGE_END_BLOCKS:
+            stage_means.append(x.mean((2, 3)))
+    x = model._swish(model._bn1(model._conv_head(x)))
+    return torch.cat([x.mean((2, 3)), *stage_means], dim=1)
 
 
 @torch.no_grad()
@@ -77,7 +97,7 @@ def cached_embeddings(
     """
     if cache_dir is None:
         return embed_files(model, paths)
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"{EMBEDDING_DIM}{STAGE_END_BLOCKS}".encode())
     for p in paths:
         stat = p.stat()
         digest.update(f"{p}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())

@@ -22,8 +22,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from organizer.tagging.evaluation import TagLookup, average_precision, evaluate, match_labels
+from organizer.tagging.evaluation import TagLookup, match_labels
 from training.backbone import (
+    EMBEDDING_DIM,
     INPUT_SIZE,
     MEAN,
     RESIZE_SHORTER,
@@ -33,31 +34,33 @@ from training.backbone import (
     load_backbone,
     preprocess,
 )
-from training.datasets import MIML_NEAR_DUPLICATES, LabelledSet, read_labelled_set, split_indices
-from training.export import export_onnx, verify_onnx
-from training.head import (
-    HeadParameters,
-    fit_logistic_heads,
-    head_probabilities,
-    prior_logits,
+from training.cross_validation import (
+    LabelledImages,
+    calibrated_thresholds,
+    fit_group,
+    set_metrics,
+    tag_groups,
 )
+from training.datasets import MIML_NEAR_DUPLICATES, LabelledSet, fold_indices, read_labelled_set
+from training.export import export_onnx, verify_onnx
+from training.head import HeadParameters, head_probabilities, prior_logits
 from training.model_card import render_model_card
 from training.vocabulary import VOCABULARY, class_to_tag_matrix, read_imagenet_classes
 from training.wordnet import DEFAULT_WORDNET_DIR, WordNet
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-BUNDLE_VERSION = "default-2"
+BUNDLE_VERSION = "default-3"
 SEED = 20240601
-VALIDATION_FRACTION = {"miml-scene-dev": 0.25, "coco128": 0.5}
+FOLDS = 5
 MIN_TRAIN_POSITIVES = 3  # fewer than this and a tag keeps its ImageNet estimate only
 MIN_VALIDATION_POSITIVES = 3  # fewer than this and the threshold falls back to a default
 DEFAULT_THRESHOLD_TRAINED = 0.5
 DEFAULT_THRESHOLD_IMAGENET = 0.3
 L2_GRID = (3e-3, 1e-2, 3e-2, 1e-1, 3e-1)
 THRESHOLD_RULE = (
-    "Per tag, the threshold maximising F1 on the validation split (midpoint between the chosen "
-    f"score and the next lower one, clamped to [0.05, 0.95]) when the tag has >= "
-    f"{MIN_VALIDATION_POSITIVES} validation positives; otherwise {DEFAULT_THRESHOLD_TRAINED} "
+    "Per tag, the threshold maximising F1 on the out-of-fold scores of all labelled images "
+    "(midpoint between the chosen score and the next lower one, clamped to [0.05, 0.95]) when "
+    f"the tag has >= {MIN_VALIDATION_POSITIVES} positives; otherwise {DEFAULT_THRESHOLD_TRAINED} "
     f"for trained tags and {DEFAULT_THRESHOLD_IMAGENET} for ImageNet-only tags."
 )
 
@@ -108,55 +111,9 @@ def base_head(backbone: torch.nn.Module, class_map: np.ndarray) -> HeadParameter
         fc_bias=backbone._fc.bias.detach().numpy().astype(np.float32),
         class_map=class_map.astype(np.float32),
         prior_scale=np.ones(n_tags, dtype=np.float32),
-        weight=np.zeros((backbone._fc.in_features, n_tags), dtype=np.float32),
+        weight=np.zeros((EMBEDDING_DIM, n_tags), dtype=np.float32),
         bias=np.zeros(n_tags, dtype=np.float32),
     )
-
-
-def choose_l2(
-    x: np.ndarray, prior: np.ndarray, y: np.ndarray, known: np.ndarray, has_prior: np.ndarray,
-    seed: int, folds: int = 3,
-) -> tuple[float, dict[str, float]]:
-    """L2 strength by k-fold cross-validation on the training split (mean AP over tags)."""
-    rng = np.random.default_rng(seed)
-    fold_of = rng.integers(0, folds, len(x))
-    scores: dict[str, float] = {}
-    for l2 in L2_GRID:
-        oof = np.zeros_like(y)
-        for k in range(folds):
-            tr, va = fold_of != k, fold_of == k
-            scale, w, b = fit_logistic_heads(x[tr], prior[tr], y[tr], known[tr], has_prior, l2,
-                                             max_iter=100)
-            oof[va] = scale * prior[va] + x[va] @ w + b
-        aps = [
-            average_precision(oof[known[:, t] > 0, t], y[known[:, t] > 0, t] > 0)
-            for t in range(y.shape[1])
-        ]
-        scores[str(l2)] = float(np.nanmean(aps))
-    best = max(L2_GRID, key=lambda v: scores[str(v)])
-    return best, scores
-
-
-def training_groups(
-    trained: np.ndarray, known: np.ndarray, sets: list[LabelledSet], splits: dict
-) -> dict[str, list[int]]:
-    """Trained tags grouped by the training images that know them (in practice: by photo set).
-
-    The loss is separate per tag and only known images count, so each group is fitted on its
-    own rows, which is much cheaper than one fit over every image.
-    """
-    sizes = [len(splits[s.name][0]) for s in sets]
-    starts = np.cumsum([0, *sizes])
-    groups: dict[bytes, list[int]] = {}
-    for t in trained:
-        groups.setdefault(known[:, t].tobytes(), []).append(int(t))
-    named: dict[str, list[int]] = {}
-    for cols in groups.values():
-        rows = known[:, cols[0]] > 0
-        owners = [s.name for s, a, b in zip(sets, starts, starts[1:], strict=False)
-                  if rows[a:b].any()]
-        named["+".join(owners) + ("" if "+".join(owners) not in named else f"-{cols[0]}")] = cols
-    return named
 
 
 def calibrate_threshold(scores: np.ndarray, truth: np.ndarray, fallback: float) -> float:
@@ -192,70 +149,63 @@ def build(
 
     backbone = load_backbone()
     head = base_head(backbone, class_map)
-    limit = 8 if tiny else None
-    sets = [read_labelled_set(data_dir / "photos" / name, limit)
+    sets = [read_labelled_set(data_dir / "photos" / name, 8 if tiny else None)
             for name in ("miml-scene-dev", "coco128")]
-    embeddings = {s.name: cached_embeddings(backbone, s.paths, cache_dir) for s in sets}
-    matrices = {s.name: label_matrix(s, lookup, tag_index) for s in sets}
-    splits = {
-        s.name: split_indices(s.paths, VALIDATION_FRACTION[s.name], seed,
-                              MIML_NEAR_DUPLICATES if s.name.startswith("miml") else ())
-        for s in sets
-    }
-
-    def stack(part: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        idx = [splits[s.name][part] for s in sets]
-        x = np.concatenate([embeddings[s.name][i] for s, i in zip(sets, idx, strict=True)])
-        y = np.concatenate([matrices[s.name].labels[i] for s, i in zip(sets, idx, strict=True)])
-        k = np.concatenate([matrices[s.name].known[i] for s, i in zip(sets, idx, strict=True)])
-        return x, y, k
-
-    x_train, y_train, k_train = stack(0)
-    x_val, y_val, k_val = stack(1)
-    positives = (y_train * k_train).sum(0)
-    has_prior_all = class_map.sum(0) > 0
+    folds = 2 if tiny else FOLDS
+    matrices = [label_matrix(s, lookup, tag_index) for s in sets]
+    x = np.concatenate([cached_embeddings(backbone, s.paths, cache_dir) for s in sets])
+    data = LabelledImages(
+        x=x,
+        prior=prior_logits(x, head),
+        labels=np.concatenate([m.labels for m in matrices]),
+        known=np.concatenate([m.known for m in matrices]),
+        set_of=np.concatenate([np.full(len(s.paths), i) for i, s in enumerate(sets)]),
+        fold_of=np.concatenate([
+            fold_indices(s.paths, folds, seed,
+                         MIML_NEAR_DUPLICATES if s.name.startswith("miml") else ())
+            for s in sets]),
+        set_names=[s.name for s in sets],
+    )
+    positives = (data.labels * data.known).sum(0)
+    has_prior = class_map.sum(0) > 0
     # A tag ImageNet already knows is only retrained with a few examples; one without any
     # ImageNet classes learns from whatever it has (a single example beats a constant).
-    needed = np.where(has_prior_all, MIN_TRAIN_POSITIVES, 1)
+    needed = np.where(has_prior, MIN_TRAIN_POSITIVES, 1)
     trained = np.flatnonzero(positives >= (1 if tiny else needed))
-    prior_train = prior_logits(x_train, head)
-    l2_by_group: dict[str, float] = {}
-    cv_scores: dict[str, dict[str, float]] = {}
-    for group_name, cols in training_groups(trained, k_train, sets, splits).items():
-        rows = k_train[:, cols[0]] > 0
-        args = (x_train[rows], prior_train[rows][:, cols], y_train[rows][:, cols],
-                k_train[rows][:, cols], has_prior_all[cols].astype(np.float32))
-        if tiny:
-            group_l2 = L2_GRID[-1]
-        elif l2 is None:
-            group_l2, cv_scores[group_name] = choose_l2(*args, seed)
-        else:
-            group_l2 = l2
-        l2_by_group[group_name] = group_l2
-        scale, weight, bias = fit_logistic_heads(*args, group_l2, max_iter=5 if tiny else 200)
-        head.prior_scale[cols] = scale
-        head.weight[:, cols] = weight
-        head.bias[cols] = bias
 
-    thresholds = np.full(len(tag_names), DEFAULT_THRESHOLD_IMAGENET, dtype=np.float64)
-    thresholds[trained] = DEFAULT_THRESHOLD_TRAINED
-    p_val = head_probabilities(x_val, head)
-    for t in range(len(tag_names)):
-        rows = k_val[:, t] > 0
-        if rows.any():
-            thresholds[t] = calibrate_threshold(p_val[rows, t], y_val[rows, t] > 0,
-                                                thresholds[t])
+    imagenet_only = head_probabilities(x, head)
+    oof = imagenet_only.copy()
+    grid = (L2_GRID[-1],) if tiny else L2_GRID if l2 is None else (l2,)
+    groups = {}
+    for name, cols in tag_groups(trained, data).items():
+        fit = fit_group(data, cols, has_prior, grid, max_iter=5 if tiny else 200)
+        groups[name] = fit
+        rows = data.known[:, cols[0]] > 0
+        oof[np.ix_(rows, cols)] = 1.0 / (1.0 + np.exp(-fit.oof_logits[rows]))
+        head.prior_scale[cols] = fit.scale
+        head.weight[:, cols] = fit.weight
+        head.bias[cols] = fit.bias
 
-    metrics = validation_metrics(sets, embeddings, splits, head, tag_names, thresholds, lookup)
-    metrics["l2"] = l2_by_group
-    metrics["l2_cross_validation_mean_ap"] = cv_scores
+    defaults = np.full(len(tag_names), DEFAULT_THRESHOLD_IMAGENET)
+    defaults[trained] = DEFAULT_THRESHOLD_TRAINED
+    everything = np.ones(len(x), dtype=bool)
+    thresholds = calibrated_thresholds(oof, data, everything, defaults, calibrate_threshold)
+    without_fold = [calibrated_thresholds(oof, data, data.fold_of != k, defaults,
+                                          calibrate_threshold) for k in range(folds)]
+    metrics: dict = {
+        s.name: set_metrics(data, i, oof, imagenet_only, without_fold, s.labels, tag_names,
+                            lookup)
+        for i, s in enumerate(sets)
+    }
+    metrics["l2"] = {name: fit.l2 for name, fit in groups.items()}
+    metrics["l2_cross_validation_mean_ap"] = {name: fit.cv_mean_ap for name, fit in groups.items()}
     metrics["trained_tags"] = [tag_names[t] for t in trained]
 
     head.save(out / "head.npz")
     export_onnx(backbone, head, out / "model.onnx")
     sample = np.stack([preprocess(p) for s in sets for p in s.paths[:2]]).astype(np.float32)
     metrics["onnx_check"] = verify_onnx(out / "model.onnx", backbone, head, sample)
-    bundle = bundle_json(tag_names, thresholds, metrics, seed, tiny)
+    bundle = bundle_json(tag_names, thresholds, metrics, seed, tiny, folds)
     (out / "bundle.json").write_text(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n",
                                      encoding="utf-8")
     (out / "MODEL_CARD.md").write_text(render_model_card(bundle), encoding="utf-8")
@@ -263,48 +213,8 @@ def build(
     return bundle
 
 
-def validation_metrics(
-    sets: list[LabelledSet], embeddings: dict[str, np.ndarray], splits: dict, head: HeadParameters,
-    tag_names: list[str], thresholds: np.ndarray, lookup: TagLookup,
-) -> dict:
-    """Per photo set: the evaluation report on its validation split (and on the ImageNet-only
-    head, to show what training added)."""
-    imagenet_only = HeadParameters(
-        head.fc_weight, head.fc_bias, head.class_map, np.ones_like(head.prior_scale),
-        np.zeros_like(head.weight), np.zeros_like(head.bias),
-    )
-    result: dict = {}
-    for s in sets:
-        val = splits[s.name][1]
-        labels = [s.labels[i] for i in val]
-        x = embeddings[s.name][val]
-        report = evaluate(head_probabilities(x, head), tag_names, thresholds, labels, lookup)
-        baseline = evaluate(head_probabilities(x, imagenet_only), tag_names, thresholds, labels,
-                            lookup)
-        evaluated = [v for v in report.per_label.values() if v["positives"] > 0]
-        result[s.name] = {
-            "validation_images": len(val),
-            "training_images": len(splits[s.name][0]),
-            "mAP": round(report.mean_average_precision, 4),
-            "mAP_imagenet_only": round(baseline.mean_average_precision, 4),
-            "labels_evaluated": len(evaluated),
-            "micro_f1": round(report.micro_f1, 4),
-            "macro_f1": round(report.macro_f1, 4),
-            "mean_binary_accuracy": round(float(np.mean([v["accuracy"] for v in evaluated])), 4)
-            if evaluated else None,
-            "per_label": {
-                label: {"tag": v["tag"], "AP": None if np.isnan(v["AP"]) else round(v["AP"], 4),
-                        "positives": v["positives"], "f1": round(v["f1"], 4),
-                        "accuracy": round(v["accuracy"], 4)}
-                for label, v in sorted(report.per_label.items())
-            },
-            "unmatched": report.unmatched,
-        }
-    return result
-
-
 def bundle_json(tag_names: list[str], thresholds: np.ndarray, metrics: dict, seed: int,
-                tiny: bool) -> dict:
+                tiny: bool, folds: int) -> dict:
     tags = [
         {
             "name": spec.name,
@@ -335,8 +245,9 @@ def bundle_json(tag_names: list[str], thresholds: np.ndarray, metrics: dict, see
                                 "training/vocabulary.py",
             "data": "miml-scene-dev (LAMDA MIML natural scenes) and coco128 (COCO 2017 via "
                     "lightly-ai/coco128_yolo) from the project's shared data",
-            "validation_split": {k: f"{v:.0%} of images, shuffled with the seed"
-                                 for k, v in VALIDATION_FRACTION.items()},
+            "evaluation": f"{folds}-fold cross-validation over all labelled images (folds "
+                          "shuffled with the seed, near-duplicates in one fold); the shipped "
+                          "heads are fitted on all of them",
             "script": "python -m training.build_default_model" + (" --tiny" if tiny else ""),
             "seed": seed,
             "torch": torch.__version__,

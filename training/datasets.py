@@ -32,6 +32,21 @@ def read_labelled_set(root: Path, limit: int | None = None) -> LabelledSet:
     return LabelledSet(root.name, paths, labels)
 
 
+def _shuffled_units(
+    paths: list[Path], seed: int, groups: list[tuple[str, str]]
+) -> tuple[list[int], list[int]]:
+    """(unit of each file, units in shuffled order): a unit is a file, or the files a group
+    names together by stem."""
+    stems = [p.stem for p in paths]
+    group_of = {s: i for i, s in enumerate(stems)}
+    for a, b in groups:
+        if a in group_of and b in group_of:
+            group_of[b] = group_of[a]
+    unit_ids = sorted(set(group_of.values()))
+    np.random.default_rng(seed).shuffle(unit_ids)
+    return [group_of[s] for s in stems], unit_ids
+
+
 def split_indices(
     paths: list[Path],
     validation_fraction: float,
@@ -39,15 +54,18 @@ def split_indices(
     groups: list[tuple[str, str]] = (),
 ) -> tuple[np.ndarray, np.ndarray]:
     """Shuffled split; files named in the same group (by stem) stay on the same side."""
-    stems = [p.stem for p in paths]
-    group_of = {s: i for i, s in enumerate(stems)}
-    for a, b in groups:
-        if a in group_of and b in group_of:
-            group_of[b] = group_of[a]
-    unit_ids = sorted(set(group_of.values()))
-    rng = np.random.default_rng(seed)
-    rng.shuffle(unit_ids)
-    n_val_units = round(len(unit_ids) * validation_fraction)
-    val_units = set(unit_ids[:n_val_units])
-    is_val = np.array([group_of[s] in val_units for s in stems])
+    unit_of, unit_ids = _shuffled_units(paths, seed, groups)
+    val_units = set(unit_ids[: round(len(unit_ids) * validation_fraction)])
+    is_val = np.array([unit in val_units for unit in unit_of])
     return np.flatnonzero(~is_val), np.flatnonzero(is_val)
+
+
+def fold_indices(
+    paths: list[Path], folds: int, seed: int, groups: list[tuple[str, str]] = ()
+) -> np.ndarray:
+    """Fold number (0..folds-1) of every file for k-fold cross-validation: units (files, or
+    groups of files named together by stem) are shuffled and dealt round-robin, so folds
+    differ in size by at most one unit and a group never straddles two folds."""
+    unit_of, unit_ids = _shuffled_units(paths, seed, groups)
+    fold_of_unit = {unit: i % folds for i, unit in enumerate(unit_ids)}
+    return np.array([fold_of_unit[unit] for unit in unit_of], dtype=np.int64)

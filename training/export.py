@@ -9,7 +9,7 @@ import onnxruntime as ort
 import torch
 from efficientnet_lite_pytorch import EfficientNet
 
-from training.backbone import INPUT_SIZE
+from training.backbone import INPUT_SIZE, embedding_graph
 from training.head import HeadModule, HeadParameters, head_probabilities
 
 OPSET = 17
@@ -25,7 +25,7 @@ class BundleModel(torch.nn.Module):
         self.head = HeadModule(head)
 
     def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        embedding = self.backbone.extract_features(image).mean((2, 3))
+        embedding = embedding_graph(self.backbone, image)
         return self.head(embedding), embedding
 
 
@@ -56,7 +56,7 @@ def verify_onnx(
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     probabilities, embedding = session.run(["probabilities", "embedding"], {"image": images})
     with torch.no_grad():
-        reference_embedding = backbone.extract_features(torch.from_numpy(images)).mean((2, 3))
+        reference_embedding = embedding_graph(backbone, torch.from_numpy(images))
     embedding_diff = float(np.abs(embedding - reference_embedding.numpy()).max())
     probability_diff = float(np.abs(probabilities - head_probabilities(embedding, head)).max())
     if embedding_diff > 1e-3 or probability_diff > 1e-4:

@@ -1,6 +1,6 @@
 """The embedding -> tag probability map of a bundle, its parameters (head.npz) and training.
 
-    logits_1000 = embedding @ fc_weight.T + fc_bias          (the pretrained ImageNet classifier)
+    logits_1000 = embedding[:, :1280] @ fc_weight.T + fc_bias (the pretrained ImageNet classifier)
     imagenet_p  = softmax(logits_1000) @ class_map            (sum over a tag's ImageNet classes)
     prior       = logit(clip(imagenet_p, EPS, 1 - EPS))
     probability = sigmoid(prior_scale * prior + embedding @ weight + bias)
@@ -23,11 +23,11 @@ EPS = 1e-6
 
 @dataclass
 class HeadParameters:
-    fc_weight: np.ndarray  # [1000, 1280]
+    fc_weight: np.ndarray  # [1000, 1280]: reads the first 1280 embedding columns
     fc_bias: np.ndarray  # [1000]
     class_map: np.ndarray  # [1000, T] 0/1
     prior_scale: np.ndarray  # [T]
-    weight: np.ndarray  # [1280, T]
+    weight: np.ndarray  # [D, T], D the whole embedding
     bias: np.ndarray  # [T]
 
     def save(self, path: Path) -> None:
@@ -44,7 +44,8 @@ class HeadParameters:
 
 
 def imagenet_tag_probabilities(embedding: np.ndarray, head: HeadParameters) -> np.ndarray:
-    logits = embedding.astype(np.float64) @ head.fc_weight.T.astype(np.float64) + head.fc_bias
+    imagenet_part = embedding[:, : head.fc_weight.shape[1]].astype(np.float64)
+    logits = imagenet_part @ head.fc_weight.T.astype(np.float64) + head.fc_bias
     logits -= logits.max(axis=1, keepdims=True)
     softmax = np.exp(logits)
     softmax /= softmax.sum(axis=1, keepdims=True)
@@ -75,7 +76,7 @@ class HeadModule(torch.nn.Module):
             self.register_buffer(name, torch.from_numpy(np.asarray(value, dtype=np.float32)))
 
     def forward(self, embedding: torch.Tensor) -> torch.Tensor:
-        logits = embedding @ self.fc_weight.t() + self.fc_bias
+        logits = embedding[:, : self.fc_weight.shape[1]] @ self.fc_weight.t() + self.fc_bias
         p = torch.softmax(logits, dim=1) @ self.class_map
         p = p.clamp(EPS, 1 - EPS)
         prior = torch.log(p) - torch.log(1 - p)

@@ -28,7 +28,7 @@ from organizer.errors import OrganizerError
 from organizer.library.store import Library
 from organizer.tagging.bundle import ModelBundle
 from organizer.tagging.registry import ModelRegistry, file_digest
-from organizer.tagging.rescore import HEAD_FILE, rescore_library
+from organizer.tagging.rescore import EMBEDDING_BYTES, HEAD_FILE, rescore_library
 from training.head import HeadParameters
 from training.retrain_export import export_bundle_model
 from training.retrain_fit import (
@@ -84,27 +84,34 @@ def _json_ids(ids) -> str:
     return "[" + ",".join(str(int(i)) for i in ids) + "]"
 
 
-def read_corrections(library: Library) -> list[tuple[int, str, float]]:
+def read_corrections(library: Library, embedding_dim: int) -> list[tuple[int, str, float]]:
     """(photo id, tag name, 1 confirmed / 0 rejected) for tags a person decided on: the
-    user's, and keywords found in files (they count as confirmed)."""
+    user's, and keywords found in files (they count as confirmed). Only photos whose stored
+    embedding has the active model's size count: a photo embedded by an older backbone waits
+    for its re-tag."""
     rows = library.database.execute(
         "SELECT pt.photo_id, t.name, pt.state FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id"
         " JOIN photos p ON p.id = pt.photo_id WHERE pt.source IN ('user', 'file')"
-        " AND pt.state IN ('confirmed', 'rejected') AND p.embedding IS NOT NULL"
+        " AND pt.state IN ('confirmed', 'rejected') AND length(p.embedding) = ?",
+        (embedding_dim * EMBEDDING_BYTES,),
     ).fetchall()
     return [(pid, name, 1.0 if state == "confirmed" else 0.0) for pid, name, state in rows]
 
 
-def read_library(library: Library, max_anchor_photos: int, seed: int) -> LibraryData:
-    corrections = read_corrections(library)
+def read_library(
+    library: Library, max_anchor_photos: int, seed: int, embedding_dim: int
+) -> LibraryData:
+    corrections = read_corrections(library, embedding_dim)
     if not corrections:
         raise NothingToLearn(
             "there are no corrections to learn from yet: confirm or reject some tags first "
-            "(organizer tag FILE --add TAG / --remove TAG)"
+            "(organizer tag FILE --add TAG / --remove TAG); photos tagged by an older model "
+            "count once the next scan has re-tagged them"
         )
     all_ids = np.array(
         [r[0] for r in library.database.execute(
-            "SELECT id FROM photos WHERE embedding IS NOT NULL ORDER BY id")],
+            "SELECT id FROM photos WHERE length(embedding) = ? ORDER BY id",
+            (embedding_dim * EMBEDDING_BYTES,))],
         dtype=np.int64,
     )
     corrected_ids = np.unique([c[0] for c in corrections])
@@ -192,7 +199,8 @@ def retrain(
     head = HeadParameters.load(parent.directory / HEAD_FILE)
 
     emit({"event": "stage", "stage": "reading corrections", "done": 0, "total": 1})
-    data = read_library(library, options.max_anchor_photos, options.seed)
+    data = read_library(library, options.max_anchor_photos, options.seed,
+                        head.weight.shape[0])
     tasks, waiting = plan_tasks(parent, data, options.min_examples)
     timings["read"] = time.monotonic() - started
     emit({"event": "plan", "parent": parent_name, "photos": data.total_photos,

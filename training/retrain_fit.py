@@ -147,7 +147,7 @@ def imagenet_prior(x: np.ndarray, head: HeadParameters, columns: list[int]) -> n
     fc_t = head.fc_weight.T.astype(np.float32)
     class_map = head.class_map[:, columns].astype(np.float32)
     for start in range(0, len(x), 8192):
-        logits = x[start : start + 8192] @ fc_t + head.fc_bias
+        logits = x[start : start + 8192, : fc_t.shape[0]] @ fc_t + head.fc_bias
         logits -= logits.max(axis=1, keepdims=True)
         np.exp(logits, out=logits)
         logits /= logits.sum(axis=1, keepdims=True)

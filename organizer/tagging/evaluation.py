@@ -245,6 +245,10 @@ def evaluate(
             "recall": tp / (tp + fn) if tp + fn else 0.0,
             "f1": f1,
             "accuracy": float((predicted == truth).mean()) if n_images else float("nan"),
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+            "tn": n_images - tp - fp - fn,
         }
         if not np.isnan(ap):
             aps.append(ap)

@@ -23,6 +23,7 @@ from organizer.library.store import Library, TagDefinition
 from organizer.tagging.bundle import ModelBundle
 
 HEAD_FILE = "head.npz"
+EMBEDDING_BYTES = 2  # stored as float16
 CHUNK = 2048
 _EPS = 1e-6
 
@@ -52,7 +53,7 @@ class HeadArrays:
     def probabilities(self, embedding: np.ndarray) -> np.ndarray:
         """Same map as training.head.head_probabilities, in float32."""
         x = np.asarray(embedding, dtype=np.float32)
-        logits = x @ self.fc_weight.T + self.fc_bias
+        logits = x[:, : self.fc_weight.shape[1]] @ self.fc_weight.T + self.fc_bias
         logits -= logits.max(axis=1, keepdims=True)
         np.exp(logits, out=logits)
         logits /= logits.sum(axis=1, keepdims=True)
@@ -74,11 +75,11 @@ def tag_definitions(bundle: ModelBundle) -> list[TagDefinition]:
     ]
 
 
-def _pending_ids(library: Library, version: str) -> list[int]:
+def _pending_ids(library: Library, version: str, embedding_dim: int) -> list[int]:
     rows = library.database.execute(
-        "SELECT id FROM photos WHERE embedding IS NOT NULL AND error IS NULL "
+        "SELECT id FROM photos WHERE length(embedding) = ? AND error IS NULL "
         "AND (tagged_model IS NULL OR tagged_model != ?) ORDER BY id",
-        (version,),
+        (embedding_dim * EMBEDDING_BYTES, version),
     ).fetchall()
     return [row[0] for row in rows]
 
@@ -103,8 +104,9 @@ def rescore_library(
 ) -> int:
     """Apply ``bundle`` to every photo not yet tagged by it; returns how many were updated.
 
-    A bundle without ``head.npz`` cannot be applied to embeddings: its photos are marked for
-    an ordinary retag from the image files instead (the next scan does it)."""
+    A bundle without ``head.npz`` cannot be applied to embeddings, nor a head to embeddings
+    of another size (made by another backbone): those photos are marked for an ordinary retag
+    from the image files instead (the next scan does it)."""
     head_path = bundle.directory / HEAD_FILE
     if not head_path.is_file():
         with library.transaction() as db:
@@ -115,9 +117,13 @@ def rescore_library(
     if head.weight.shape[1] != len(bundle.tags):
         raise ModelError(f"{head_path} has {head.weight.shape[1]} tags, the bundle "
                          f"{len(bundle.tags)}")
+    embedding_dim = head.weight.shape[0]
+    with library.transaction() as db:
+        db.execute("UPDATE photos SET tagged_model = NULL WHERE tagged_model != ? "
+                   "AND length(embedding) != ?", (bundle.version, embedding_dim * EMBEDDING_BYTES))
     ids_by_tag = library.sync_tag_definitions(tag_definitions(bundle))
     tag_ids = np.array([ids_by_tag[tag.name.lower()] for tag in bundle.tags])
-    pending = _pending_ids(library, bundle.version)
+    pending = _pending_ids(library, bundle.version, embedding_dim)
     done = 0
     report = progress or (lambda stage, done, total: None)
     report("updating suggestions", 0, len(pending))
