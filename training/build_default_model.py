@@ -37,6 +37,7 @@ from training.backbone import (
 from training.cross_validation import (
     LabelledImages,
     calibrated_thresholds,
+    derived_tag_metrics,
     fit_group,
     set_metrics,
     tag_groups,
@@ -44,6 +45,7 @@ from training.cross_validation import (
 from training.datasets import MIML_NEAR_DUPLICATES, LabelledSet, fold_indices, read_labelled_set
 from training.export import export_onnx, verify_onnx
 from training.head import HeadParameters, head_probabilities, prior_logits
+from training.indoor_outdoor import indoor_or_outdoor
 from training.model_card import render_model_card
 from training.vocabulary import VOCABULARY, class_to_tag_matrix, read_imagenet_classes
 from training.wordnet import DEFAULT_WORDNET_DIR, WordNet
@@ -96,10 +98,15 @@ def label_matrix(
     known[:, [tag_index[tag] for tag in matched.values()]] = 1.0
     absent = [tag_index[tag] for tag in ASSUMED_ABSENT.get(photo_set.name, ()) if tag in tag_index]
     known[:, absent] = 1.0
+    scene_cols = [tag_index[name] for name in ("indoor", "outdoor") if name in tag_index]
     for i, image_labels in enumerate(photo_set.labels):
         for label in image_labels:
             if label in matched:
                 labels[i, tag_index[matched[label]]] = 1.0
+        where = indoor_or_outdoor(photo_set.name, image_labels)
+        if where is not None and len(scene_cols) == 2:
+            known[i, scene_cols] = 1.0
+            labels[i, tag_index[where]] = 1.0
     return LabelMatrix(labels, known)
 
 
@@ -197,6 +204,8 @@ def build(
                             lookup)
         for i, s in enumerate(sets)
     }
+    metrics["indoor_outdoor"] = derived_tag_metrics(
+        data, oof, without_fold, [tag_index["indoor"], tag_index["outdoor"]], tag_names)
     metrics["l2"] = {name: fit.l2 for name, fit in groups.items()}
     metrics["l2_cross_validation_mean_ap"] = {name: fit.cv_mean_ap for name, fit in groups.items()}
     metrics["trained_tags"] = [tag_names[t] for t in trained]

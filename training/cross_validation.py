@@ -166,3 +166,30 @@ def set_metrics(
         "per_label": result_labels,
         "unmatched": unmatched,
     }
+
+
+def derived_tag_metrics(
+    data: LabelledImages, oof: np.ndarray, thresholds_without_fold: list[np.ndarray],
+    cols: list[int], tag_names: list[str],
+) -> dict:
+    """Tags whose labels are known on some images of a set only (derived, not in the set's
+    labels): per set with both outcomes among its known images, AP over those images (pooled
+    out-of-fold scores) and accuracy at thresholds calibrated without the scored fold."""
+    result: dict = {}
+    for t in cols:
+        per_set = {}
+        for i, name in enumerate(data.set_names):
+            rows = (data.set_of == i) & (data.known[:, t] > 0)
+            truth = data.labels[rows, t] > 0
+            if truth.all() or not truth.any():
+                continue
+            thresholds = np.array([thresholds_without_fold[k][t] for k in data.fold_of[rows]])
+            predicted = oof[rows, t] >= thresholds
+            per_set[name] = {
+                "images": int(rows.sum()),
+                "positives": int(truth.sum()),
+                "AP": round(average_precision(oof[rows, t], truth), 4),
+                "accuracy": round(float((predicted == truth).mean()), 4),
+            }
+        result[tag_names[t]] = per_set
+    return result

@@ -163,6 +163,8 @@ VOCABULARY: list[TagSpec] = [
        ["building.n.01"], classes=["triumphal arch", "bell cote", "dome", "castle",
                                    "palace", "monastery", "mosque", "church", "stupa"]),
     _t("bridge", "Bridge", "桥", ["bridges"], synsets=["bridge.n.01"]),
+    _t("outdoor", "Outdoor", "户外", ["outdoors", "outside", "exterior"]),
+    _t("indoor", "Indoor", "室内", ["indoors", "inside", "interior"]),
     # --- furniture and household ------------------------------------------------------------
     _t("furniture", "Furniture", "家具", [], synsets=["furniture.n.01"]),
     _t("chair", "Chair", "椅子", ["chairs"], "furniture", ["chair.n.01"]),
