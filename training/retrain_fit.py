@@ -31,12 +31,12 @@ from organizer.tagging.evaluation import average_precision
 from training.head import EPS, HeadParameters
 
 CORRECTION_WEIGHT = 1.0
-# On (w - w_old) in standardized embedding space. A handful of rejections in 1280 dimensions
+# On (w - w_old) in standardized embedding space. A handful of rejections in ~1700 dimensions
 # is easy to memorise: at 3e-3 the refit zeroed the 4 rejected photos yet raised the mistake's
 # mean score on held-out photos without the scene (0.053 -> 0.059); at 3.0 the refit moves
 # mostly bias and prior scale and the held-out mistakes drop (tests/test_retrain.py).
 L2 = 3.0
-# A new tag learns from a few photos in 1280 dimensions: strong shrinkage of the embedding
+# A new tag learns from a few photos in ~1700 dimensions: strong shrinkage of the embedding
 # weights (towards a centroid-like direction) plus lightly-shrunk weights on the existing
 # trained tags' logits (a new "sandscape" may lean on "desert"). Measured on real photos with
 # training/measure_new_tag_examples.py: mean AP over 9 concepts at 10 examples 0.70 with the
