@@ -214,7 +214,8 @@ def build(
     export_onnx(backbone, head, out / "model.onnx")
     sample = np.stack([preprocess(p) for s in sets for p in s.paths[:2]]).astype(np.float32)
     metrics["onnx_check"] = verify_onnx(out / "model.onnx", backbone, head, sample)
-    bundle = bundle_json(tag_names, thresholds, metrics, seed, tiny, folds)
+    bundle = bundle_json(tag_names, thresholds, metrics, seed, tiny, folds,
+                         [s.name for s in sets])
     (out / "bundle.json").write_text(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n",
                                      encoding="utf-8")
     (out / "MODEL_CARD.md").write_text(render_model_card(bundle), encoding="utf-8")
@@ -223,7 +224,7 @@ def build(
 
 
 def bundle_json(tag_names: list[str], thresholds: np.ndarray, metrics: dict, seed: int,
-                tiny: bool, folds: int) -> dict:
+                tiny: bool, folds: int, training_sets: list[str]) -> dict:
     tags = [
         {
             "name": spec.name,
@@ -254,6 +255,7 @@ def bundle_json(tag_names: list[str], thresholds: np.ndarray, metrics: dict, see
                                 "training/vocabulary.py",
             "data": "miml-scene-dev (LAMDA MIML natural scenes) and coco128 (COCO 2017 via "
                     "lightly-ai/coco128_yolo) from the project's shared data",
+            "training_sets": training_sets,
             "evaluation": f"{folds}-fold cross-validation over all labelled images (folds "
                           "shuffled with the seed, near-duplicates in one fold); the shipped "
                           "heads are fitted on all of them",

@@ -76,6 +76,12 @@ def run_eval(app: App, args: argparse.Namespace) -> int:
     )
     report.extra["model"] = bundle.version
     report.extra["skipped"] = len(failed)
+    trained_on = bundle.metadata.get("provenance", {}).get("training_sets", [])
+    report.extra["model_trained_on_a_set_of_this_name"] = args.dataset.resolve().name in trained_on
+    if report.extra["model_trained_on_a_set_of_this_name"]:
+        print(f"note: {bundle.version} was trained on a photo set named "
+              f"{args.dataset.resolve().name!r}; if this is that set, these figures are "
+              "optimistic (the model card has cross-validated ones)", file=sys.stderr)
     if args.json:
         print(report.to_json())
     else:
