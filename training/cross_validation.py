@@ -193,3 +193,18 @@ def derived_tag_metrics(
             }
         result[tag_names[t]] = per_set
     return result
+
+
+def absent_tag_suggestions(
+    data: LabelledImages, set_index: int, oof: np.ndarray,
+    thresholds_without_fold: list[np.ndarray], cols: list[int], tag_names: list[str],
+) -> dict:
+    """How often held-out photos get a tag their set says they cannot have (a COCO object on
+    a MIML landscape): out-of-fold scores at thresholds calibrated without the scored fold."""
+    rows = np.flatnonzero(data.set_of == set_index)
+    thresholds = np.stack([thresholds_without_fold[k] for k in data.fold_of[rows]])
+    suggested = (oof[rows] >= thresholds)[:, cols] & (data.labels[rows][:, cols] == 0)
+    counts = {tag_names[c]: int(n) for c, n in zip(cols, suggested.sum(0), strict=True) if n}
+    return {"photos": len(rows), "tags_checked": len(cols),
+            "photos_with_any": int(suggested.any(1).sum()),
+            "by_tag": dict(sorted(counts.items(), key=lambda kv: -kv[1]))}

@@ -237,8 +237,9 @@ def main(argv=None) -> int:
     xc = cached_embeddings(backbone, coco.paths, CACHE).astype(np.float64)[:, :IMAGENET_DIM]
     ctr, cva = split_indices(coco.paths, VALIDATION_FRACTION[coco.name], SEED)
     lm = label_matrix(coco, lookup, tag_index)
-    ccols = [t for t in np.flatnonzero(lm.known[0])
-             if lm.labels[ctr, t].sum() >= 2 and lm.labels[cva, t].sum() >= 1]
+    coco_tags = {lookup.match(label) for labels in coco.labels for label in labels} - {None}
+    ccols = [tag_index[t] for t in sorted(coco_tags, key=tag_index.get)
+             if lm.labels[ctr, tag_index[t]].sum() >= 2 and lm.labels[cva, tag_index[t]].sum() >= 1]
     yc = lm.labels[:, ccols].astype(np.float64)
     indep = logistic(xc[ctr], yc[ctr], xc[cva], args.l2)
     stacked_c, _ = stacking(xc[ctr], yc[ctr], xc[cva], args.l2)

@@ -83,6 +83,18 @@ def _derived_table(derived: dict) -> list[str]:
     return lines + [""]
 
 
+def _absent_lines(absent: dict) -> list[str]:
+    if not absent:
+        return []
+    lines = ["### Tags suggested on photos that cannot have them", "",
+             "Out-of-fold, at thresholds calibrated without the scored fold:", ""]
+    for name, v in absent.items():
+        top = ", ".join(f"{tag} {n}" for tag, n in list(v["by_tag"].items())[:8]) or "none"
+        lines.append(f"- {name}: {v['photos_with_any']} of {v['photos']} photos get one of the "
+                     f"{v['tags_checked']} tags the set rules out ({top}).")
+    return lines + [""]
+
+
 def target_status(metrics: dict) -> list[str]:
     """One line per target with the measured value, so a miss is stated, not hidden."""
     lines = []
@@ -149,7 +161,9 @@ def render_model_card(bundle: dict) -> str:
         f"- Evaluation: {provenance['evaluation']}. MIML near-duplicate pairs (37/41, 337/397, "
         "1606/1704, 1648/1715) are kept in one fold. COCO images teach COCO classes and MIML "
         "images the five scene tags; beyond that, COCO photos count as negatives for desert "
-        "and sunset and MIML photos for person (`ASSUMED_ABSENT` in "
+        "and sunset, MIML landscapes for every tag COCO labels (people, animals, vehicles, "
+        "furniture, ...), and COCO photos label animal, vehicle and furniture through their "
+        "children (`ASSUMED_ABSENT`, `PARENTS_FROM_CHILDREN` in "
         "training/build_default_model.py); other labels unknown in a set do not enter the "
         "loss.",
         "",
@@ -165,6 +179,7 @@ def render_model_card(bundle: dict) -> str:
     for name in sets:
         lines += _set_table(name, metrics[name])
     lines += _derived_table(metrics.get("indoor_outdoor", {}))
+    lines += _absent_lines(metrics.get("suggestions_of_absent_tags", {}))
     lines += [
         TARGETS,
         "",
