@@ -47,7 +47,7 @@ from training.retrain_fit import (
 # rising to 0.70 at 10 and 0.85 at 20.
 MIN_CONFIRMED_EXAMPLES = 5
 # Uncorrected photos only anchor the refitted tags to their current behaviour; beyond this many
-# (a random sample) they add time but no information a 1281-parameter model can use.
+# (a random sample) they add time but no information a 1705-parameter model can use.
 MAX_ANCHOR_PHOTOS = 20_000
 SEED = 20240607
 
