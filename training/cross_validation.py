@@ -4,8 +4,9 @@ thresholds, and metrics in which no image is scored by a head that saw its label
 Every labelled image is in exactly one fold. For each fold, heads are fitted on the other folds
 and score the held-out one; the shipped heads are then fitted on all images. Thresholds for the
 shipped bundle are calibrated on all out-of-fold scores; the F1 and accuracy reported for fold k
-use thresholds calibrated on the other folds only, so no reported number is tuned on the images
-it is measured on (except the choice of one L2 strength among a handful, shared by all folds).
+use thresholds calibrated on the other folds' out-of-fold scores only. So fold k's labels never
+set its own thresholds, though the heads behind the other folds' scores did train on fold k, and
+one L2 strength among a handful is chosen on the same folds: close to held-out, not strictly.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from organizer.tagging.evaluation import TagLookup, average_precision, evaluate, f1_counts
+from organizer.tagging.evaluation import TagLookup, average_precision, f1_counts, match_labels
 from training.head import fit_logistic_heads
 
 
@@ -47,8 +48,10 @@ class GroupFit:
     bias: np.ndarray
 
 
-def tag_groups(trained: np.ndarray, data: LabelledImages) -> dict[str, list[int]]:
-    """Trained tags grouped by which images know them (in practice: by photo set).
+def tag_groups(
+    trained: np.ndarray, data: LabelledImages, tag_names: list[str]
+) -> dict[str, list[int]]:
+    """Trained tags grouped by which images know them, named by their photo sets and tags.
 
     The loss is separate per tag and only known images count, so each group is fitted on its
     own rows, which is much cheaper than one fit over every image."""
@@ -59,7 +62,8 @@ def tag_groups(trained: np.ndarray, data: LabelledImages) -> dict[str, list[int]
     for cols in groups.values():
         rows = data.known[:, cols[0]] > 0
         owners = "+".join(data.set_names[i] for i in sorted(set(data.set_of[rows].tolist())))
-        named[owners if owners not in named else f"{owners}-{cols[0]}"] = cols
+        shown = ", ".join(tag_names[c] for c in cols[:3]) + (", ..." if len(cols) > 3 else "")
+        named[f"{owners}: {shown}"] = cols
     return named
 
 
@@ -116,54 +120,60 @@ def set_metrics(
 ) -> dict:
     """One photo set's cross-validated report: mAP per fold (mean, min, max), per-label AP
     averaged over the folds that hold positives, F1 and accuracy from the pooled decisions at
-    thresholds calibrated without the scored fold."""
+    thresholds calibrated without the scored fold. Every label of the set counts in every fold
+    (a fold without positives of a label still contributes its false positives)."""
     in_set = np.flatnonzero(data.set_of == set_index)
     fold = data.fold_of[in_set]
-    fold_maps, baseline_maps = [], []
+    matched, unmatched = match_labels({lab for labs in image_labels for lab in labs}, lookup)
+    column = {name: i for i, name in enumerate(tag_names)}
+    thresholds = np.stack([thresholds_without_fold[k] for k in fold])  # [n, T]
     per_label: dict[str, dict] = {}
-    counts: dict[str, np.ndarray] = {}
-    unmatched: list[str] = []
-    for k in range(data.folds):
-        local = np.flatnonzero(fold == k)
-        rows = in_set[local]
-        labels = [image_labels[i] for i in local]
-        report = evaluate(oof[rows], tag_names, thresholds_without_fold[k], labels, lookup)
-        baseline = evaluate(imagenet_only[rows], tag_names, thresholds_without_fold[k], labels,
-                            lookup)
-        fold_maps.append(report.mean_average_precision)
-        baseline_maps.append(baseline.mean_average_precision)
-        unmatched = report.unmatched
-        for label, v in report.per_label.items():
-            entry = per_label.setdefault(label, {"tag": v["tag"], "APs": []})
-            entry["APs"].append(v["AP"])
-            counts[label] = counts.get(label, np.zeros(4)) + [
-                v["tp"], v["fp"], v["fn"], v["tn"]]
-    result_labels = {}
-    for label, entry in sorted(per_label.items()):
-        tp, fp, fn, tn = counts[label]
-        aps = [a for a in entry["APs"] if not np.isnan(a)]
-        result_labels[label] = {
-            "tag": entry["tag"],
+    fold_aps: dict[str, list[float]] = {}
+    baseline_aps: dict[str, list[float]] = {}
+    for label, tag in sorted(matched.items()):
+        t = column[tag]
+        truth = np.array([label in labels for labels in image_labels])
+        predicted = oof[in_set, t] >= thresholds[:, t]
+        tp, fp = int((predicted & truth).sum()), int((predicted & ~truth).sum())
+        fn, tn = int((~predicted & truth).sum()), int((~predicted & ~truth).sum())
+        fold_aps[label] = [average_precision(oof[in_set[fold == k], t], truth[fold == k])
+                           for k in range(data.folds)]
+        baseline_aps[label] = [average_precision(imagenet_only[in_set[fold == k], t],
+                                                 truth[fold == k]) for k in range(data.folds)]
+        aps = [a for a in fold_aps[label] if not np.isnan(a)]
+        per_label[label] = {
+            "tag": tag,
             "AP": round(float(np.mean(aps)), 4) if aps else None,
-            "positives": int(tp + fn),
+            "positives": int(truth.sum()),
             "f1": round(f1_counts(tp, fp, fn), 4),
-            "accuracy": round(float((tp + tn) / (tp + fp + fn + tn)), 4),
+            "accuracy": round((tp + tn) / len(truth), 4),
+            "counts": (tp, fp, fn),
         }
-    evaluated = [label for label, v in result_labels.items() if v["positives"] > 0]
-    total = np.sum([counts[label] for label in evaluated], axis=0) if evaluated else np.zeros(4)
+
+    def fold_map(aps_by_label: dict[str, list[float]], k: int) -> float:
+        aps = [a[k] for a in aps_by_label.values() if not np.isnan(a[k])]
+        return float(np.mean(aps)) if aps else float("nan")
+
+    fold_maps = [fold_map(fold_aps, k) for k in range(data.folds)]
+    evaluated = [label for label, v in per_label.items() if v["positives"] > 0]
+    total = np.sum([per_label[label]["counts"] for label in evaluated], axis=0) \
+        if evaluated else np.zeros(3)
+    for v in per_label.values():
+        del v["counts"]
     return {
         "images": len(in_set),
         "folds": data.folds,
         "mAP": round(float(np.nanmean(fold_maps)), 4),
-        "mAP_per_fold": [round(float(m), 4) for m in fold_maps],
-        "mAP_imagenet_only": round(float(np.nanmean(baseline_maps)), 4),
+        "mAP_per_fold": [round(m, 4) for m in fold_maps],
+        "mAP_imagenet_only": round(float(np.nanmean(
+            [fold_map(baseline_aps, k) for k in range(data.folds)])), 4),
         "labels_evaluated": len(evaluated),
-        "micro_f1": round(f1_counts(*total[:3]), 4),
-        "macro_f1": round(float(np.mean([result_labels[label]["f1"] for label in evaluated])), 4)
+        "micro_f1": round(f1_counts(*total), 4),
+        "macro_f1": round(float(np.mean([per_label[label]["f1"] for label in evaluated])), 4)
         if evaluated else None,
         "mean_binary_accuracy": round(float(np.mean(
-            [result_labels[label]["accuracy"] for label in evaluated])), 4) if evaluated else None,
-        "per_label": result_labels,
+            [per_label[label]["accuracy"] for label in evaluated])), 4) if evaluated else None,
+        "per_label": per_label,
         "unmatched": unmatched,
     }
 
@@ -200,10 +210,12 @@ def absent_tag_suggestions(
     thresholds_without_fold: list[np.ndarray], cols: list[int], tag_names: list[str],
 ) -> dict:
     """How often held-out photos get a tag their set says they cannot have (a COCO object on
-    a MIML landscape): out-of-fold scores at thresholds calibrated without the scored fold."""
+    a MIML landscape), counted where the photo is a known negative for it: out-of-fold scores
+    at thresholds calibrated without the scored fold."""
     rows = np.flatnonzero(data.set_of == set_index)
     thresholds = np.stack([thresholds_without_fold[k] for k in data.fold_of[rows]])
-    suggested = (oof[rows] >= thresholds)[:, cols] & (data.labels[rows][:, cols] == 0)
+    negative = (data.known[rows][:, cols] > 0) & (data.labels[rows][:, cols] == 0)
+    suggested = (oof[rows] >= thresholds)[:, cols] & negative
     counts = {tag_names[c]: int(n) for c, n in zip(cols, suggested.sum(0), strict=True) if n}
     return {"photos": len(rows), "tags_checked": len(cols),
             "photos_with_any": int(suggested.any(1).sum()),

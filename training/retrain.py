@@ -119,10 +119,12 @@ def read_library(
     if len(others) > max_anchor_photos:
         others = np.random.default_rng(seed).choice(others, max_anchor_photos, replace=False)
     ids = np.sort(np.concatenate([corrected_ids, others]))
-    embeddings = _read_embeddings(library, ids)
+    ids, embeddings = _read_embeddings(library, ids, embedding_dim)
     row_of = {int(pid): row for row, pid in enumerate(ids)}
     by_tag: dict[str, tuple[list[int], list[float]]] = {}
     for pid, name, label in corrections:
+        if pid not in row_of:
+            continue  # removed or re-queued for tagging while we read
         rows, labels = by_tag.setdefault(name, ([], []))
         rows.append(row_of[pid])
         labels.append(label)
@@ -134,17 +136,23 @@ def read_library(
     )
 
 
-def _read_embeddings(library: Library, ids: np.ndarray) -> np.ndarray:
-    chunks = []
+def _read_embeddings(
+    library: Library, ids: np.ndarray, embedding_dim: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(ids actually read, embeddings): a photo removed or re-queued by a scan running at the
+    same time is left out instead of breaking the matrix."""
+    found, chunks = [], []
     for start in range(0, len(ids), 20_000):
-        part = ids[start : start + 20_000]
         rows = library.database.execute(
-            "SELECT embedding FROM photos WHERE id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY id",
-            (_json_ids(part),),
+            "SELECT id, embedding FROM photos WHERE id IN (SELECT value FROM json_each(?)) "
+            "AND length(embedding) = ? ORDER BY id",
+            (_json_ids(ids[start : start + 20_000]), embedding_dim * EMBEDDING_BYTES),
         ).fetchall()
-        chunks.append(np.frombuffer(b"".join(r[0] for r in rows), np.float16))
-    return np.concatenate(chunks).reshape(len(ids), -1).astype(np.float32)
+        found += [r[0] for r in rows]
+        chunks.append(np.frombuffer(b"".join(r[1] for r in rows), np.float16))
+    matrix = np.concatenate(chunks) if chunks else np.zeros(0, np.float16)
+    return (np.array(found, dtype=np.int64),
+            matrix.reshape(len(found), embedding_dim).astype(np.float32))
 
 
 def photo_paths(library: Library, ids: np.ndarray, limit: int = 32) -> list[Path]:

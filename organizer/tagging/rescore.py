@@ -84,11 +84,14 @@ def _pending_ids(library: Library, version: str, embedding_dim: int) -> list[int
     return [row[0] for row in rows]
 
 
-def _embeddings(library: Library, ids: list[int]) -> tuple[list[int], np.ndarray]:
+def _embeddings(
+    library: Library, ids: list[int], embedding_dim: int
+) -> tuple[list[int], np.ndarray]:
+    """Rows changed by a scan since ``ids`` were listed (removed, re-queued) are left out."""
     rows = library.database.execute(
         "SELECT id, embedding FROM photos WHERE id IN (SELECT value FROM json_each(?)) "
-        "ORDER BY id",
-        ("[" + ",".join(map(str, ids)) + "]",),
+        "AND length(embedding) = ? ORDER BY id",
+        ("[" + ",".join(map(str, ids)) + "]", embedding_dim * EMBEDDING_BYTES),
     ).fetchall()
     if not rows:
         return [], np.zeros((0, 0), np.float32)
@@ -130,7 +133,7 @@ def rescore_library(
     for start in range(0, len(pending), CHUNK):
         if cancelled is not None and cancelled.is_set():
             break
-        ids, x = _embeddings(library, pending[start : start + CHUNK])
+        ids, x = _embeddings(library, pending[start : start + CHUNK], embedding_dim)
         probabilities = head.probabilities(x)
         suggested = probabilities >= bundle.thresholds
         with library.transaction() as db:

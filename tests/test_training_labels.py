@@ -1,0 +1,124 @@
+"""The bundle build's bookkeeping: cross-validated metrics, derived and assumed labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch", reason="the build needs organizer[train]")
+
+from organizer.tagging.evaluation import TagLookup  # noqa: E402
+from training.build_default_model import (  # noqa: E402
+    ASSUMED_ABSENT,
+    assumed_absent,
+    label_matrix,
+)
+from training.cross_validation import LabelledImages, set_metrics  # noqa: E402
+from training.datasets import LabelledSet, read_labelled_set  # noqa: E402
+from training.indoor_outdoor import indoor_or_outdoor  # noqa: E402
+from training.vocabulary import VOCABULARY  # noqa: E402
+
+TAG_INDEX = {spec.name: i for i, spec in enumerate(VOCABULARY)}
+LOOKUP = TagLookup.from_tags((spec.name, spec.aliases) for spec in VOCABULARY)
+
+
+def _images(labels: list[set[str]], folds: list[int]) -> LabelledImages:
+    n = len(labels)
+    return LabelledImages(
+        x=np.zeros((n, 1)), prior=np.zeros((n, 1)), labels=np.zeros((n, 1)),
+        known=np.ones((n, 1)), set_of=np.zeros(n, dtype=int), fold_of=np.array(folds),
+        set_names=["s"],
+    )
+
+
+def test_false_positives_in_a_fold_without_the_label_still_count() -> None:
+    # One dog, in fold 0, found; fold 1 has no dog but two photos scored as dogs.
+    labels = [{"dog"}, set(), set(), set()]
+    data = _images(labels, [0, 0, 1, 1])
+    scores = np.zeros((4, len(TAG_INDEX)))
+    scores[[0, 2, 3], TAG_INDEX["dog"]] = 0.9
+    thresholds = [np.full(len(TAG_INDEX), 0.5)] * 2
+    report = set_metrics(data, 0, scores, scores, thresholds, labels, list(TAG_INDEX), LOOKUP)
+    dog = report["per_label"]["dog"]
+    assert dog["positives"] == 1 and dog["AP"] == 1.0
+    assert dog["f1"] == pytest.approx(0.5) and dog["accuracy"] == pytest.approx(0.5)
+    assert report["micro_f1"] == pytest.approx(0.5)
+    assert report["mAP_per_fold"][0] == 1.0 and np.isnan(report["mAP_per_fold"][1])
+
+
+def test_unmatched_labels_come_from_the_whole_set() -> None:
+    labels = [{"dog", "snowboard"}, {"toothbrush"}]
+    data = _images(labels, [0, 1])
+    scores = np.zeros((2, len(TAG_INDEX)))
+    thresholds = [np.full(len(TAG_INDEX), 0.5)] * 2
+    report = set_metrics(data, 0, scores, scores, thresholds, labels, list(TAG_INDEX), LOOKUP)
+    assert report["unmatched"] == ["snowboard", "toothbrush"]
+
+
+def test_indoor_outdoor_rule() -> None:
+    assert indoor_or_outdoor("miml-scene-dev", {"sea"}) == "outdoor"
+    assert indoor_or_outdoor("coco128", {"bed", "person"}) == "indoor"
+    assert indoor_or_outdoor("coco128", {"giraffe"}) == "outdoor"
+    assert indoor_or_outdoor("coco128", {"person"}) is None  # says neither
+    assert indoor_or_outdoor("coco128", {"oven", "car"}) is None  # says both
+
+
+def test_coco_labels_parents_through_children_and_miml_rules_out_household_objects(
+    shared_data: Path,
+) -> None:
+    coco = read_labelled_set(shared_data / "photos" / "coco128")
+    miml = read_labelled_set(shared_data / "photos" / "miml-scene-dev")
+    absent = assumed_absent([coco, miml], TAG_INDEX)
+    coco_m = label_matrix(coco, LOOKUP, TAG_INDEX, absent["coco128"])
+    animal = TAG_INDEX["animal"]
+    has_animal = np.array([bool(labels & {"dog", "cat", "giraffe", "zebra", "bird", "horse",
+                                          "sheep", "cow", "elephant", "bear"})
+                           for labels in coco.labels])
+    assert coco_m.known[:, animal].all()
+    assert np.array_equal(coco_m.labels[:, animal] > 0, has_animal)
+
+    miml_m = label_matrix(miml, LOOKUP, TAG_INDEX, absent["miml-scene-dev"])
+    for tag in ("couch", "potted plant", "person"):
+        assert miml_m.known[:, TAG_INDEX[tag]].all() and not miml_m.labels[:, TAG_INDEX[tag]].any()
+    # What a landscape may well show is not ruled out wholesale...
+    for tag in ("boat", "bird", "animal", "surfboard", "airplane"):
+        assert not miml_m.known[:, TAG_INDEX[tag]].any()
+    assert miml_m.labels[:, TAG_INDEX["outdoor"]].all()
+
+
+def test_landscapes_are_negatives_only_where_imagenet_sees_no_trace(shared_data: Path) -> None:
+    from training.backbone import embed_files, load_backbone
+    from training.build_default_model import add_negatives_imagenet_does_not_see, base_head
+    from training.head import head_probabilities
+    from training.vocabulary import class_to_tag_matrix, read_imagenet_classes
+    from training.wordnet import DEFAULT_WORDNET_DIR, WordNet
+
+    # 935 and 1209 show sailing ships, 1778 a swan; in 3 (desert) and 1000 (sea) ImageNet
+    # sees no boat.
+    full = read_labelled_set(shared_data / "photos" / "miml-scene-dev")
+    keep = [i for i, p in enumerate(full.paths) if p.stem in {"935", "1209", "1778", "3", "1000"}]
+    miml = LabelledSet(full.name, [full.paths[i] for i in keep], [full.labels[i] for i in keep])
+    stem = [p.stem for p in miml.paths]
+    coco = read_labelled_set(shared_data / "photos" / "coco128")
+    backbone = load_backbone()
+    classes = read_imagenet_classes(shared_data / "imagenet" / "classes.csv")
+    head = base_head(backbone, class_to_tag_matrix(VOCABULARY, classes,
+                                                   WordNet(DEFAULT_WORDNET_DIR)))
+    matrix = label_matrix(miml, LOOKUP, TAG_INDEX, set())
+    imagenet_p = head_probabilities(embed_files(backbone, miml.paths), head)
+    columns = add_negatives_imagenet_does_not_see(miml, matrix, imagenet_p, [miml, coco],
+                                                  LOOKUP, TAG_INDEX)
+    boat, bird = TAG_INDEX["boat"], TAG_INDEX["bird"]
+    assert boat in columns and bird in columns
+    assert not matrix.known[stem.index("935"), boat] and not matrix.known[stem.index("1209"), boat]
+    assert not matrix.known[stem.index("1778"), bird]
+    assert matrix.known[stem.index("3"), boat] and matrix.known[stem.index("1000"), boat]
+    assert not matrix.labels[:, boat].any()
+
+
+def test_assumed_absent_names_real_tags() -> None:
+    with pytest.raises(ValueError, match="not in the vocabulary"):
+        assumed_absent([LabelledSet("miml-scene-dev", [], [])], {"person": 0})
+    assert all(name in TAG_INDEX for names in ASSUMED_ABSENT.values() for name in names)
