@@ -121,6 +121,19 @@ def test_evaluate_report(lookup) -> None:
                                         "tag": "tree"}
 
 
+def test_thresholds_per_image(lookup) -> None:
+    tag_names = [name for name, _ in TAGS]
+    col = {name: i for i, name in enumerate(tag_names)}
+    probabilities = np.zeros((4, len(tag_names)))
+    probabilities[:, col["mountain"]] = [0.9, 0.8, 0.7, 0.6]
+    labels = [{"mountains"}, set(), {"mountains"}, set()]
+    # Images 0-1 are judged at 0.85, images 2-3 at 0.65: predicted {0, 2}, exactly the truth.
+    thresholds = np.repeat([[0.85], [0.85], [0.65], [0.65]], len(tag_names), axis=1)
+    row = evaluate(probabilities, tag_names, thresholds, labels, lookup).per_label["mountains"]
+    assert (row["tp"], row["fp"], row["fn"], row["tn"]) == (2, 0, 0, 2)
+    assert row["f1"] == 1.0 and row["accuracy"] == 1.0
+
+
 def test_label_without_positives_is_reported_but_not_averaged(lookup) -> None:
     tag_names = [name for name, _ in TAGS]
     probabilities = np.full((2, len(tag_names)), 0.5)

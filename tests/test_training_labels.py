@@ -39,7 +39,7 @@ def test_false_positives_in_a_fold_without_the_label_still_count() -> None:
     data = _images(labels, [0, 0, 1, 1])
     scores = np.zeros((4, len(TAG_INDEX)))
     scores[[0, 2, 3], TAG_INDEX["dog"]] = 0.9
-    thresholds = [np.full(len(TAG_INDEX), 0.5)] * 2
+    thresholds = np.full((len(labels), len(TAG_INDEX)), 0.5)
     report = set_metrics(data, 0, scores, scores, thresholds, labels, list(TAG_INDEX), LOOKUP)
     dog = report["per_label"]["dog"]
     assert dog["positives"] == 1 and dog["AP"] == 1.0
@@ -52,7 +52,7 @@ def test_unmatched_labels_come_from_the_whole_set() -> None:
     labels = [{"dog", "snowboard"}, {"toothbrush"}]
     data = _images(labels, [0, 1])
     scores = np.zeros((2, len(TAG_INDEX)))
-    thresholds = [np.full(len(TAG_INDEX), 0.5)] * 2
+    thresholds = np.full((len(labels), len(TAG_INDEX)), 0.5)
     report = set_metrics(data, 0, scores, scores, thresholds, labels, list(TAG_INDEX), LOOKUP)
     assert report["unmatched"] == ["snowboard", "toothbrush"]
 

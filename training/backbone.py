@@ -23,7 +23,8 @@ STD = 128.0
 # The embedding: the global mean of the last feature map (1280, what the ImageNet classifier
 # reads) followed by the global means of the outputs of the blocks that end stages 3-6
 # (40 + 80 + 112 + 192 channels). Scene tags such as sea or mountain gain from these mid-level
-# texture statistics (MIML mAP 0.953 -> 0.962 with the same heads; docs/model-experiments.md).
+# texture statistics (MIML mAP 0.930 -> 0.942 under 5-fold cross-validation with the same
+# heads; docs/model-experiments.md).
 IMAGENET_DIM = 1280
 STAGE_END_BLOCKS = (4, 7, 10, 14)
 EMBEDDING_DIM = IMAGENET_DIM + 40 + 80 + 112 + 192
@@ -54,16 +55,11 @@ def preprocess(path: Path) -> np.ndarray:
     return ((pixels - MEAN) / STD).transpose(2, 0, 1).copy()
 
 
-@torch.no_grad()
-def embed_tensor(model: EfficientNet, batch: torch.Tensor) -> torch.Tensor:
-    """The embedding of the contract (see EMBEDDING_DIM), [N, EMBEDDING_DIM]."""
-    return embedding_graph(model, batch)
-
-
 def embedding_graph(model: EfficientNet, images: torch.Tensor) -> torch.Tensor:
-    """Same as ``model.extract_features(images).mean((2, 3))`` for the first IMAGENET_DIM
-    columns (eval mode: drop-connect is inactive, so blocks need no rate), then the stage means;
-    differentiable and exportable."""
+    """The embedding of the contract, [N, EMBEDDING_DIM]: the same as
+    ``model.extract_features(images).mean((2, 3))`` for the first IMAGENET_DIM columns (eval
+    mode: drop-connect is inactive, so blocks need no rate), then the stage means; the graph
+    the ONNX export traces."""
     x = model._swish(model._bn0(model._conv_stem(images)))
     stage_means = []
     for index, block in enumerate(model._blocks):
@@ -82,7 +78,7 @@ def embed_files(
     chunks = []
     for start in range(0, len(paths), batch_size):
         batch = np.stack([preprocess(p) for p in paths[start : start + batch_size]])
-        chunks.append(embed_tensor(model, torch.from_numpy(batch)).numpy())
+        chunks.append(embedding_graph(model, torch.from_numpy(batch)).numpy())
     if not chunks:
         return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
     return np.concatenate(chunks).astype(np.float32)

@@ -233,10 +233,11 @@ def build(
     absent = assumed_absent(sets, tag_index)
     matrices = [label_matrix(s, lookup, tag_index, absent[s.name]) for s in sets]
     embeddings = [cached_embeddings(backbone, s.paths, cache_dir) for s in sets]
+    imagenet_sets = [head_probabilities(e, head) for e in embeddings]  # the untrained head
     ruled_out = {s.name: sorted(tag_index[t] for t in absent[s.name]) for s in sets}
-    for s, m, e in zip(sets, matrices, embeddings, strict=True):
-        ruled_out[s.name] += add_negatives_imagenet_does_not_see(
-            s, m, head_probabilities(e, head), sets, lookup, tag_index)
+    for s, m, p in zip(sets, matrices, imagenet_sets, strict=True):
+        ruled_out[s.name] += add_negatives_imagenet_does_not_see(s, m, p, sets, lookup,
+                                                                 tag_index)
     x = np.concatenate(embeddings)
     data = LabelledImages(
         x=x,
@@ -257,7 +258,7 @@ def build(
     needed = np.where(has_prior, MIN_TRAIN_POSITIVES, 1)
     trained = np.flatnonzero(positives >= (1 if tiny else needed))
 
-    imagenet_only = head_probabilities(x, head)
+    imagenet_only = np.concatenate(imagenet_sets)
     oof = imagenet_only.copy()
     grid = (L2_GRID[-1],) if tiny else L2_GRID if l2 is None else (l2,)
     groups = {}
@@ -276,18 +277,17 @@ def build(
     thresholds = calibrated_thresholds(oof, data, everything, defaults, calibrate_threshold)
     without_fold = [calibrated_thresholds(oof, data, data.fold_of != k, defaults,
                                           calibrate_threshold) for k in range(folds)]
+    held_out = np.stack(without_fold)[data.fold_of]  # [N, T]: each image, its fold's thresholds
     metrics: dict = {
-        s.name: set_metrics(data, i, oof, imagenet_only, without_fold, s.labels, tag_names,
-                            lookup)
+        s.name: set_metrics(data, i, oof, imagenet_only, held_out, s.labels, tag_names, lookup)
         for i, s in enumerate(sets)
     }
     metrics["suggestions_of_absent_tags"] = {
-        s.name: absent_tag_suggestions(data, i, oof, without_fold, ruled_out[s.name],
-                                       tag_names)
+        s.name: absent_tag_suggestions(data, i, oof, held_out, ruled_out[s.name], tag_names)
         for i, s in enumerate(sets) if ruled_out[s.name]
     }
     metrics["indoor_outdoor"] = derived_tag_metrics(
-        data, oof, without_fold, [tag_index["indoor"], tag_index["outdoor"]], tag_names)
+        data, oof, held_out, [tag_index["indoor"], tag_index["outdoor"]], tag_names)
     metrics["l2"] = {name: fit.l2 for name, fit in groups.items()}
     metrics["l2_cross_validation_mean_ap"] = {name: fit.cv_mean_ap for name, fit in groups.items()}
     metrics["trained_tags"] = [tag_names[t] for t in trained]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from organizer.tagging.evaluation import TagLookup, average_precision, f1_counts, match_labels
+from organizer.tagging.evaluation import TagLookup, average_precision, evaluate
 from training.head import fit_logistic_heads
 
 
@@ -115,72 +115,54 @@ def calibrated_thresholds(
 
 def set_metrics(
     data: LabelledImages, set_index: int, oof: np.ndarray, imagenet_only: np.ndarray,
-    thresholds_without_fold: list[np.ndarray], image_labels: list[set[str]],
-    tag_names: list[str], lookup: TagLookup,
+    held_out_thresholds: np.ndarray, image_labels: list[set[str]], tag_names: list[str],
+    lookup: TagLookup,
 ) -> dict:
     """One photo set's cross-validated report: mAP per fold (mean, min, max), per-label AP
-    averaged over the folds that hold positives, F1 and accuracy from the pooled decisions at
-    thresholds calibrated without the scored fold. Every label of the set counts in every fold
-    (a fold without positives of a label still contributes its false positives)."""
+    averaged over the folds that hold positives, F1 and accuracy from the pooled decisions, each
+    image at the thresholds calibrated without its fold (``held_out_thresholds`` [N, T]). Every
+    label of the set counts in every fold: a fold without positives of a label still contributes
+    its false positives."""
     in_set = np.flatnonzero(data.set_of == set_index)
     fold = data.fold_of[in_set]
-    matched, unmatched = match_labels({lab for labs in image_labels for lab in labs}, lookup)
-    column = {name: i for i, name in enumerate(tag_names)}
-    thresholds = np.stack([thresholds_without_fold[k] for k in fold])  # [n, T]
-    per_label: dict[str, dict] = {}
-    fold_aps: dict[str, list[float]] = {}
-    baseline_aps: dict[str, list[float]] = {}
-    for label, tag in sorted(matched.items()):
-        t = column[tag]
-        truth = np.array([label in labels for labels in image_labels])
-        predicted = oof[in_set, t] >= thresholds[:, t]
-        tp, fp = int((predicted & truth).sum()), int((predicted & ~truth).sum())
-        fn, tn = int((~predicted & truth).sum()), int((~predicted & ~truth).sum())
-        fold_aps[label] = [average_precision(oof[in_set[fold == k], t], truth[fold == k])
-                           for k in range(data.folds)]
-        baseline_aps[label] = [average_precision(imagenet_only[in_set[fold == k], t],
-                                                 truth[fold == k]) for k in range(data.folds)]
-        aps = [a for a in fold_aps[label] if not np.isnan(a)]
-        per_label[label] = {
-            "tag": tag,
-            "AP": round(float(np.mean(aps)), 4) if aps else None,
-            "positives": int(truth.sum()),
-            "f1": round(f1_counts(tp, fp, fn), 4),
-            "accuracy": round((tp + tn) / len(truth), 4),
-            "counts": (tp, fp, fn),
-        }
+    pooled = evaluate(oof[in_set], tag_names, held_out_thresholds[in_set], image_labels, lookup)
 
-    def fold_map(aps_by_label: dict[str, list[float]], k: int) -> float:
-        aps = [a[k] for a in aps_by_label.values() if not np.isnan(a[k])]
-        return float(np.mean(aps)) if aps else float("nan")
+    def per_fold(scores: np.ndarray, k: int):
+        rows = np.flatnonzero(fold == k)
+        return evaluate(scores[in_set[rows]], tag_names, held_out_thresholds[in_set[rows]],
+                        [image_labels[i] for i in rows], lookup)
 
-    fold_maps = [fold_map(fold_aps, k) for k in range(data.folds)]
-    evaluated = [label for label, v in per_label.items() if v["positives"] > 0]
-    total = np.sum([per_label[label]["counts"] for label in evaluated], axis=0) \
-        if evaluated else np.zeros(3)
-    for v in per_label.values():
-        del v["counts"]
+    reports = [per_fold(oof, k) for k in range(data.folds)]
+    baselines = [per_fold(imagenet_only, k) for k in range(data.folds)]
+    per_label = {}
+    for label, v in sorted(pooled.per_label.items()):
+        aps = [r.per_label[label]["AP"] for r in reports if label in r.per_label]
+        aps = [a for a in aps if not np.isnan(a)]
+        per_label[label] = {"tag": v["tag"], "AP": round(float(np.mean(aps)), 4) if aps else None,
+                            "positives": v["positives"], "f1": round(v["f1"], 4),
+                            "accuracy": round(v["accuracy"], 4)}
+    evaluated = [v for v in per_label.values() if v["positives"] > 0]
+    fold_maps = [r.mean_average_precision for r in reports]
     return {
         "images": len(in_set),
         "folds": data.folds,
         "mAP": round(float(np.nanmean(fold_maps)), 4),
         "mAP_per_fold": [round(m, 4) for m in fold_maps],
         "mAP_imagenet_only": round(float(np.nanmean(
-            [fold_map(baseline_aps, k) for k in range(data.folds)])), 4),
+            [r.mean_average_precision for r in baselines])), 4),
         "labels_evaluated": len(evaluated),
-        "micro_f1": round(f1_counts(*total), 4),
-        "macro_f1": round(float(np.mean([per_label[label]["f1"] for label in evaluated])), 4)
+        "micro_f1": round(pooled.micro_f1, 4),
+        "macro_f1": round(pooled.macro_f1, 4),
+        "mean_binary_accuracy": round(float(np.mean([v["accuracy"] for v in evaluated])), 4)
         if evaluated else None,
-        "mean_binary_accuracy": round(float(np.mean(
-            [per_label[label]["accuracy"] for label in evaluated])), 4) if evaluated else None,
         "per_label": per_label,
-        "unmatched": unmatched,
+        "unmatched": pooled.unmatched,
     }
 
 
 def derived_tag_metrics(
-    data: LabelledImages, oof: np.ndarray, thresholds_without_fold: list[np.ndarray],
-    cols: list[int], tag_names: list[str],
+    data: LabelledImages, oof: np.ndarray, held_out_thresholds: np.ndarray, cols: list[int],
+    tag_names: list[str],
 ) -> dict:
     """Tags whose labels are known on some images of a set only (derived, not in the set's
     labels): per set with both outcomes among its known images, AP over those images (pooled
@@ -193,8 +175,7 @@ def derived_tag_metrics(
             truth = data.labels[rows, t] > 0
             if truth.all() or not truth.any():
                 continue
-            thresholds = np.array([thresholds_without_fold[k][t] for k in data.fold_of[rows]])
-            predicted = oof[rows, t] >= thresholds
+            predicted = oof[rows, t] >= held_out_thresholds[rows, t]
             per_set[name] = {
                 "images": int(rows.sum()),
                 "positives": int(truth.sum()),
@@ -206,16 +187,15 @@ def derived_tag_metrics(
 
 
 def absent_tag_suggestions(
-    data: LabelledImages, set_index: int, oof: np.ndarray,
-    thresholds_without_fold: list[np.ndarray], cols: list[int], tag_names: list[str],
+    data: LabelledImages, set_index: int, oof: np.ndarray, held_out_thresholds: np.ndarray,
+    cols: list[int], tag_names: list[str],
 ) -> dict:
     """How often held-out photos get a tag their set says they cannot have (a COCO object on
     a MIML landscape), counted where the photo is a known negative for it: out-of-fold scores
     at thresholds calibrated without the scored fold."""
     rows = np.flatnonzero(data.set_of == set_index)
-    thresholds = np.stack([thresholds_without_fold[k] for k in data.fold_of[rows]])
     negative = (data.known[rows][:, cols] > 0) & (data.labels[rows][:, cols] == 0)
-    suggested = (oof[rows] >= thresholds)[:, cols] & negative
+    suggested = (oof[rows] >= held_out_thresholds[rows])[:, cols] & negative
     counts = {tag_names[c]: int(n) for c, n in zip(cols, suggested.sum(0), strict=True) if n}
     return {"photos": len(rows), "tags_checked": len(cols),
             "photos_with_any": int(suggested.any(1).sum()),

@@ -25,10 +25,10 @@ import numpy as np
 import torch
 
 from organizer.errors import OrganizerError
-from organizer.library.store import Library
+from organizer.library.store import EMBEDDING_DTYPE, Library
 from organizer.tagging.bundle import ModelBundle
 from organizer.tagging.registry import ModelRegistry, file_digest
-from organizer.tagging.rescore import EMBEDDING_BYTES, HEAD_FILE, rescore_library
+from organizer.tagging.rescore import HEAD_FILE, rescore_library
 from training.head import HeadParameters
 from training.retrain_export import export_bundle_model
 from training.retrain_fit import (
@@ -43,8 +43,8 @@ from training.retrain_fit import (
 
 # A user's own tag becomes a model tag once it has this many confirmed photos. Measured with
 # ``python -m training.measure_new_tag_examples`` (table in docs/retraining.md): below 5
-# examples the mean held-out AP over 10 real concepts is <= 0.54 and erratic; at 5 it is 0.62,
-# rising to 0.70 at 10 and 0.85 at 20.
+# examples the mean held-out AP over 10 real concepts is <= 0.57 and erratic; at 5 it is 0.65,
+# rising to 0.72 at 10 and 0.87 at 20 (default-3).
 MIN_CONFIRMED_EXAMPLES = 5
 # Uncorrected photos only anchor the refitted tags to their current behaviour; beyond this many
 # (a random sample) they add time but no information a 1705-parameter model can use.
@@ -93,7 +93,7 @@ def read_corrections(library: Library, embedding_dim: int) -> list[tuple[int, st
         "SELECT pt.photo_id, t.name, pt.state FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id"
         " JOIN photos p ON p.id = pt.photo_id WHERE pt.source IN ('user', 'file')"
         " AND pt.state IN ('confirmed', 'rejected') AND length(p.embedding) = ?",
-        (embedding_dim * EMBEDDING_BYTES,),
+        (embedding_dim * EMBEDDING_DTYPE.itemsize,),
     ).fetchall()
     return [(pid, name, 1.0 if state == "confirmed" else 0.0) for pid, name, state in rows]
 
@@ -111,7 +111,7 @@ def read_library(
     all_ids = np.array(
         [r[0] for r in library.database.execute(
             "SELECT id FROM photos WHERE length(embedding) = ? ORDER BY id",
-            (embedding_dim * EMBEDDING_BYTES,))],
+            (embedding_dim * EMBEDDING_DTYPE.itemsize,))],
         dtype=np.int64,
     )
     corrected_ids = np.unique([c[0] for c in corrections])
@@ -119,7 +119,8 @@ def read_library(
     if len(others) > max_anchor_photos:
         others = np.random.default_rng(seed).choice(others, max_anchor_photos, replace=False)
     ids = np.sort(np.concatenate([corrected_ids, others]))
-    ids, embeddings = _read_embeddings(library, ids, embedding_dim)
+    found, embeddings = library.embeddings(ids.tolist(), embedding_dim)
+    ids = np.array(found, dtype=np.int64)
     row_of = {int(pid): row for row, pid in enumerate(ids)}
     by_tag: dict[str, tuple[list[int], list[float]]] = {}
     for pid, name, label in corrections:
@@ -134,25 +135,6 @@ def read_library(
         corrections={k: (np.array(r), np.array(v, np.float32)) for k, (r, v) in by_tag.items()},
         total_photos=len(all_ids),
     )
-
-
-def _read_embeddings(
-    library: Library, ids: np.ndarray, embedding_dim: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """(ids actually read, embeddings): a photo removed or re-queued by a scan running at the
-    same time is left out instead of breaking the matrix."""
-    found, chunks = [], []
-    for start in range(0, len(ids), 20_000):
-        rows = library.database.execute(
-            "SELECT id, embedding FROM photos WHERE id IN (SELECT value FROM json_each(?)) "
-            "AND length(embedding) = ? ORDER BY id",
-            (_json_ids(ids[start : start + 20_000]), embedding_dim * EMBEDDING_BYTES),
-        ).fetchall()
-        found += [r[0] for r in rows]
-        chunks.append(np.frombuffer(b"".join(r[1] for r in rows), np.float16))
-    matrix = np.concatenate(chunks) if chunks else np.zeros(0, np.float16)
-    return (np.array(found, dtype=np.int64),
-            matrix.reshape(len(found), embedding_dim).astype(np.float32))
 
 
 def photo_paths(library: Library, ids: np.ndarray, limit: int = 32) -> list[Path]:

@@ -25,6 +25,9 @@ from organizer.library.database import Database, translate_sqlite_errors
 from organizer.library.query import compile_query, parse_query
 from organizer.metadata.image_info import ImageInfo
 
+# Embeddings are stored as float16 blobs; a blob's length tells which model's embedding it is.
+EMBEDDING_DTYPE = np.dtype(np.float16)
+
 
 @dataclass(frozen=True)
 class PhotoRecord:
@@ -293,7 +296,24 @@ class Library:
         ).fetchone()
         if not row or row[0] is None:
             return None
-        return np.frombuffer(row[0], dtype=np.float16).astype(np.float32)
+        return np.frombuffer(row[0], dtype=EMBEDDING_DTYPE).astype(np.float32)
+
+    def embeddings(self, photo_ids: Sequence[int], dim: int) -> tuple[list[int], np.ndarray]:
+        """(ids, float32 [len(ids), dim]) of the given photos that hold an embedding of ``dim``
+        columns, by id. Others are left out: not tagged yet, embedded by a model of another
+        size, or removed or re-queued by a scan since the caller listed them."""
+        found: list[int] = []
+        blobs: list[bytes] = []
+        for start in range(0, len(photo_ids), 20_000):
+            rows = self.database.execute(
+                "SELECT id, embedding FROM photos WHERE id IN (SELECT value FROM json_each(?)) "
+                "AND length(embedding) = ? ORDER BY id",
+                (_json_ids(photo_ids[start : start + 20_000]), dim * EMBEDDING_DTYPE.itemsize),
+            ).fetchall()
+            found += [row[0] for row in rows]
+            blobs += [row[1] for row in rows]
+        matrix = np.frombuffer(b"".join(blobs), dtype=EMBEDDING_DTYPE).reshape(len(found), dim)
+        return found, matrix.astype(np.float32)
 
     # -- tags ------------------------------------------------------------------------------
 
@@ -390,7 +410,7 @@ class Library:
             " model_version = excluded.model_version",
             [(photo_id, tag_id, float(score), model_version, now) for tag_id, score in scores],
         )
-        blob = None if embedding is None else np.asarray(embedding, np.float16).tobytes()
+        blob = None if embedding is None else np.asarray(embedding, EMBEDDING_DTYPE).tobytes()
         db.execute(
             "UPDATE photos SET tagged_model = ?, embedding = ?, error = NULL WHERE id = ?",
             (model_version, blob, photo_id),

@@ -211,6 +211,8 @@ def evaluate(
     Every dataset label that matches a tag is evaluated as that tag: AP over all N images
     (labels without positives get AP NaN and are left out of mAP), and precision/recall at the
     tag's threshold for micro/macro F1. Unmatched labels are listed and otherwise ignored.
+    ``thresholds`` is one per tag [T], or one per image and tag [N, T] (cross-validation scores
+    each image at the thresholds of its own fold).
     """
     probabilities = np.asarray(probabilities, dtype=np.float64)
     thresholds = np.asarray(thresholds, dtype=np.float64)
@@ -231,7 +233,7 @@ def evaluate(
     for label, tag in matched.items():
         truth = np.array([label in labels for labels in labels_per_image], dtype=bool)
         scores = probabilities[:, column[tag]]
-        predicted = scores >= thresholds[column[tag]]
+        predicted = scores >= thresholds[..., column[tag]]
         tp = int((predicted & truth).sum())
         fp = int((predicted & ~truth).sum())
         fn = int((~predicted & truth).sum())

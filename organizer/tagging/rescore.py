@@ -19,11 +19,10 @@ from pathlib import Path
 import numpy as np
 
 from organizer.errors import ModelError
-from organizer.library.store import Library, TagDefinition
+from organizer.library.store import EMBEDDING_DTYPE, Library, TagDefinition
 from organizer.tagging.bundle import ModelBundle
 
 HEAD_FILE = "head.npz"
-EMBEDDING_BYTES = 2  # stored as float16
 CHUNK = 2048
 _EPS = 1e-6
 
@@ -79,24 +78,9 @@ def _pending_ids(library: Library, version: str, embedding_dim: int) -> list[int
     rows = library.database.execute(
         "SELECT id FROM photos WHERE length(embedding) = ? AND error IS NULL "
         "AND (tagged_model IS NULL OR tagged_model != ?) ORDER BY id",
-        (embedding_dim * EMBEDDING_BYTES, version),
+        (embedding_dim * EMBEDDING_DTYPE.itemsize, version),
     ).fetchall()
     return [row[0] for row in rows]
-
-
-def _embeddings(
-    library: Library, ids: list[int], embedding_dim: int
-) -> tuple[list[int], np.ndarray]:
-    """Rows changed by a scan since ``ids`` were listed (removed, re-queued) are left out."""
-    rows = library.database.execute(
-        "SELECT id, embedding FROM photos WHERE id IN (SELECT value FROM json_each(?)) "
-        "AND length(embedding) = ? ORDER BY id",
-        ("[" + ",".join(map(str, ids)) + "]", embedding_dim * EMBEDDING_BYTES),
-    ).fetchall()
-    if not rows:
-        return [], np.zeros((0, 0), np.float32)
-    matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float16)
-    return [row[0] for row in rows], matrix.reshape(len(rows), -1).astype(np.float32)
 
 
 def rescore_library(
@@ -123,7 +107,8 @@ def rescore_library(
     embedding_dim = head.weight.shape[0]
     with library.transaction() as db:
         db.execute("UPDATE photos SET tagged_model = NULL WHERE tagged_model != ? "
-                   "AND length(embedding) != ?", (bundle.version, embedding_dim * EMBEDDING_BYTES))
+                   "AND length(embedding) != ?",
+                   (bundle.version, embedding_dim * EMBEDDING_DTYPE.itemsize))
     ids_by_tag = library.sync_tag_definitions(tag_definitions(bundle))
     tag_ids = np.array([ids_by_tag[tag.name.lower()] for tag in bundle.tags])
     pending = _pending_ids(library, bundle.version, embedding_dim)
@@ -133,7 +118,7 @@ def rescore_library(
     for start in range(0, len(pending), CHUNK):
         if cancelled is not None and cancelled.is_set():
             break
-        ids, x = _embeddings(library, pending[start : start + CHUNK], embedding_dim)
+        ids, x = library.embeddings(pending[start : start + CHUNK], embedding_dim)
         probabilities = head.probabilities(x)
         suggested = probabilities >= bundle.thresholds
         with library.transaction() as db:
