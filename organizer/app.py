@@ -8,11 +8,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from organizer.ingest.pipeline import Pipeline
-from organizer.ingest.writeback import KeywordWriteback, WriteMode, keywords_as_tags
+from organizer.ingest.writeback import KeywordWriteback, WriteMode, WriteReport, keywords_as_tags
 from organizer.library.database import open_database
 from organizer.library.store import Library
 from organizer.metadata.own_writes import OwnWrites
@@ -40,72 +42,140 @@ def default_library_dir() -> Path:
 
 @dataclass
 class App:
-    """The objects one run of Organizer works with."""
+    """The objects one run of Organizer works with.
+
+    ``library`` is the connection of the thread that built the App (the CLI's, the GUI's).
+    Worker threads get their own connection from ``connect()`` and pass it to ``pipeline()``;
+    the tagging engine (one model in memory) and the exiv2 service (one exiv2 thread) are
+    shared by every pipeline of the process.
+    """
 
     library_dir: Path
     library: Library
     own_writes: OwnWrites = field(default_factory=OwnWrites)
     _engine: TaggingEngine | None = field(default=None, repr=False)
     _metadata: MetadataService | None = field(default=None, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    def connect(self) -> Library:
+        """A new connection to this library for the calling thread; the caller closes it."""
+        return Library(open_database(self.library_dir), self.library_dir)
 
     @property
     def engine(self) -> TaggingEngine:
         """Loaded on first use: commands such as ``search`` never pay for the model."""
-        if self._engine is None:
-            use_gpu = self.library.setting("use_gpu", "1") == "1"
-            self._engine = TaggingEngine(self.active_bundle(), use_gpu=use_gpu)
+        return self.engine_for(self.library)
+
+    def engine_for(self, library: Library) -> TaggingEngine:
+        """The process's engine, built on first use from settings read through ``library``
+        (the calling thread's connection)."""
+        with self._lock:
+            if self._engine is None:
+                use_gpu = library.setting("use_gpu", "1") == "1"
+                bundle = ModelRegistry(self.library_dir / "models", library).active_bundle()
+                self._engine = TaggingEngine(bundle, use_gpu=use_gpu)
+            return self._engine
+
+    @property
+    def loaded_engine(self) -> TaggingEngine | None:
+        """The engine if it was built already (for showing which provider runs)."""
         return self._engine
 
-    def model_registry(self) -> ModelRegistry:
-        return ModelRegistry(self.library_dir / "models", self.library)
+    def set_use_gpu(self, use_gpu: bool, library: Library | None = None) -> None:
+        """Remember the GPU setting and apply it to the running engine (it reloads the model on
+        the chosen provider, so pipelines already running switch too). Takes seconds when the
+        engine is loaded: call it off the GUI thread."""
+        (library or self.library).set_setting("use_gpu", "1" if use_gpu else "0")
+        with self._lock:
+            engine = self._engine
+        if engine is not None and engine.use_gpu != use_gpu:
+            engine.use_gpu = use_gpu
+            engine.swap(engine.bundle)
 
-    def active_bundle(self) -> ModelBundle:
+    def model_registry(self, library: Library | None = None) -> ModelRegistry:
+        return ModelRegistry(self.library_dir / "models", library or self.library)
+
+    def active_bundle(self, library: Library | None = None) -> ModelBundle:
         """The bundle named by the library's ``active_model`` setting (else the shipped one)."""
-        return self.model_registry().active_bundle()
+        return self.model_registry(library).active_bundle()
 
-    def refresh_model(self) -> bool:
+    def refresh_model(self, library: Library | None = None) -> bool:
         """Pick up a model activated by another process (training, ``models use``) without a
         restart; returns whether the engine changed. Batches in flight finish on the old one."""
-        if self._engine is None:
+        with self._lock:
+            engine = self._engine
+        if engine is None:
             return False  # the engine is built from the active bundle on first use anyway
-        bundle = self.active_bundle()
-        current = self._engine.bundle
+        bundle = self.active_bundle(library)
+        current = engine.bundle
         if (bundle.version, bundle.directory) == (current.version, current.directory):
             return False
-        self._engine.swap(bundle)
+        engine.swap(bundle)
         return True
 
     @property
     def metadata(self) -> MetadataService:
         """The one exiv2 thread for this process (started on first use)."""
-        if self._metadata is None:
-            self._metadata = MetadataService(self.own_writes)
-        return self._metadata
+        with self._lock:
+            if self._metadata is None:
+                self._metadata = MetadataService(self.own_writes)
+            return self._metadata
 
-    def write_mode(self) -> WriteMode:
-        return WriteMode.from_setting(self.library.setting("write_keywords"))
+    def write_mode(self, library: Library | None = None) -> WriteMode:
+        return WriteMode.from_setting((library or self.library).setting("write_keywords"))
 
-    def writeback(self) -> KeywordWriteback:
-        keep_mtime = self.library.setting("keep_mtime", "1") == "1"
-        return KeywordWriteback(self.library, self.metadata, keep_mtime=keep_mtime)
+    def writeback(self, library: Library | None = None) -> KeywordWriteback:
+        library = library or self.library
+        keep_mtime = library.setting("keep_mtime", "1") == "1"
+        return KeywordWriteback(library, self.metadata, keep_mtime=keep_mtime)
 
-    def pipeline(self) -> Pipeline:
-        mode = self.write_mode()
-        on_tagged = None
-        if mode is not WriteMode.OFF:
-            writeback = self.writeback()
+    def write_after_correction(
+        self, photo_ids: Sequence[int], library: Library | None = None
+    ) -> WriteReport | None:
+        """After the user corrected tags on ``photo_ids``: write their keywords into the files
+        if the ``write_keywords`` setting says so (None when it is off). The CLI's ``tag`` and
+        the app's corrections (and their undo) both end here."""
+        mode = self.write_mode(library)
+        if mode is WriteMode.OFF:
+            return None
+        return self.writeback(library).write(list(photo_ids), mode)
 
-            def on_tagged(photo_ids: list[int]) -> None:
-                report = writeback.write(photo_ids, mode)
-                for path, reason in report.failed:
-                    log.warning("could not write keywords to %s: %s", path, reason)
+    def correct_tags(
+        self,
+        photo_ids: Sequence[int],
+        confirm: Sequence[str] = (),
+        reject: Sequence[str] = (),
+        library: Library | None = None,
+    ) -> WriteReport | None:
+        """Confirm (or add) and reject tags on photos, then write back per the settings."""
+        library = library or self.library
+        for name in confirm:
+            library.set_user_tag(photo_ids, name, "confirmed")
+        for name in reject:
+            library.set_user_tag(photo_ids, name, "rejected")
+        return self.write_after_correction(photo_ids, library)
+
+    def pipeline(self, library: Library | None = None) -> Pipeline:
+        """The indexing pipeline on ``library`` (default: this App's connection), with
+        everything every caller needs: the keywords other programs wrote are imported, the
+        active model is followed, and new tags are written back as the settings say at the
+        moment they are made (a Settings change applies to a running watcher too)."""
+        library = library or self.library
+
+        def on_tagged(photo_ids: list[int]) -> None:
+            mode = self.write_mode(library)
+            if mode is WriteMode.OFF:
+                return
+            report = self.writeback(library).write(photo_ids, mode)
+            for path, reason in report.failed:
+                log.warning("could not write keywords to %s: %s", path, reason)
 
         return Pipeline(
-            self.library,
-            self.engine,
+            library,
+            self.engine_for(library),
             read_keywords=lambda path: keywords_as_tags(self.metadata.read_keywords(path)),
             on_tagged=on_tagged,
-            refresh_model=self.refresh_model,
+            refresh_model=lambda: self.refresh_model(library),
         )
 
     def close(self) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 from organizer.app import App
 from organizer.cli.progress import TerminalProgress
 from organizer.errors import OrganizerError
+from organizer.library.tag_names import printable
 from organizer.tagging.evaluation import TagLookup, evaluate
 
 
@@ -62,7 +63,7 @@ def run_eval(app: App, args: argparse.Namespace) -> int:
         progress("evaluating", done, len(paths))
     progress.close()
     for path, reason in failed:
-        print(f"skipped {path}: {reason}", file=sys.stderr)
+        print(f"skipped {printable(path)}: {printable(reason)}", file=sys.stderr)
     if not rows:
         raise OrganizerError("no image of the dataset could be read")
     names = list(rows)

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from organizer.app import App
 from organizer.errors import OrganizerError
 from organizer.ingest.watcher import FolderWatcher, WatchBatch
+from organizer.library.tag_names import printable
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -75,11 +76,11 @@ def _print_batch(batch: WatchBatch) -> None:
     scope = "scan" if batch.rescanned else "change"
     print(f"{stamp} {scope}: {batch.report.summary()}", flush=True)
     for path, reason in batch.report.failed:
-        print(f"skipped {path}: {reason}", file=sys.stderr, flush=True)
+        print(f"skipped {printable(path)}: {printable(reason)}", file=sys.stderr, flush=True)
 
 
 def _print_problem(message: str) -> None:
-    print(f"organizer: warning: {message}", file=sys.stderr, flush=True)
+    print(f"organizer: warning: {printable(message)}", file=sys.stderr, flush=True)
 
 
 @contextlib.contextmanager

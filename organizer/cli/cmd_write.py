@@ -11,6 +11,7 @@ from organizer.app import App
 from organizer.cli.progress import TerminalProgress
 from organizer.errors import OrganizerError
 from organizer.ingest.writeback import WriteMode
+from organizer.library.tag_names import printable
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -39,7 +40,7 @@ def run_write(app: App, args: argparse.Namespace) -> int:
     finally:
         progress.close()
     for path, reason in report.failed:
-        print(f"not written {path}: {reason}", file=sys.stderr)
+        print(f"not written {printable(path)}: {printable(reason)}", file=sys.stderr)
     print(report.summary())
     return 1 if report.failed else 0
 

@@ -18,8 +18,8 @@ from organizer.app import App, open_app
 from organizer.cli.progress import TerminalProgress
 from organizer.errors import OrganizerError
 from organizer.ingest.pipeline import ScanReport
-from organizer.ingest.writeback import WriteMode
 from organizer.library.query import parse_query, query_terms
+from organizer.library.tag_names import printable, valid_tag_name
 
 log = logging.getLogger("organizer")
 
@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             app.close()
     except OrganizerError as error:
-        print(f"organizer: error: {error}", file=sys.stderr)
+        print(f"organizer: error: {printable(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("organizer: cancelled", file=sys.stderr)
@@ -164,7 +164,7 @@ def run_search(app: App, args: argparse.Namespace) -> int:
         print(json.dumps({"query": args.query, "count": len(paths), "paths": paths}))
     else:
         for path in paths:
-            print(path)
+            print(printable(path))
     return 0
 
 
@@ -195,12 +195,12 @@ def run_show(app: App, args: argparse.Namespace) -> int:
             )
         )
         return 0
-    print(photo.path)
+    print(printable(photo.path))
     if not tags:
         print("  (no tags)")
     for t in tags:
         score = "-" if t.score is None else f"{t.score:.2f}"
-        print(f"  {t.tag:<20} {t.source:<6} {score:>5}  {t.state}")
+        print(f"  {printable(t.tag):<20} {t.source:<6} {score:>5}  {t.state}")
     return 0
 
 
@@ -213,15 +213,11 @@ def run_tag(app: App, args: argparse.Namespace) -> int:
         if photo is None:
             raise OrganizerError(f"{file} is not in the library")
         photo_ids.append(photo.id)
-    for name in args.add:
-        app.library.set_user_tag(photo_ids, _tag_name(name), "confirmed")
-    for name in args.remove:
-        app.library.set_user_tag(photo_ids, _tag_name(name), "rejected")
-    mode = app.write_mode()
-    if mode is not WriteMode.OFF:
-        report = app.writeback().write(photo_ids, mode)
-        for path, reason in report.failed:
-            print(f"not written {path}: {reason}", file=sys.stderr)
+    confirm = [valid_tag_name(name) for name in args.add]
+    reject = [valid_tag_name(name) for name in args.remove]
+    report = app.correct_tags(photo_ids, confirm, reject)
+    for path, reason in report.failed if report else ():
+        print(f"not written {printable(path)}: {printable(reason)}", file=sys.stderr)
     print(
         f"{len(photo_ids)} photo(s): confirmed {', '.join(args.add) or 'nothing'}; "
         f"rejected {', '.join(args.remove) or 'nothing'}"
@@ -268,13 +264,6 @@ def _existing_folder(path: Path) -> Path:
     return path.resolve()
 
 
-def _tag_name(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise OrganizerError("a tag name cannot be empty")
-    return cleaned
-
-
 def run_job(job: Callable[[TerminalProgress, threading.Event], ScanReport]) -> int:
     """Run a long job with a progress bar; Ctrl-C stops it after the current batch."""
     progress = TerminalProgress()
@@ -284,7 +273,7 @@ def run_job(job: Callable[[TerminalProgress, threading.Event], ScanReport]) -> i
     finally:
         progress.close()
     for path, reason in report.failed:
-        print(f"skipped {path}: {reason}", file=sys.stderr)
+        print(f"skipped {printable(path)}: {printable(reason)}", file=sys.stderr)
     for line in report.skipped:
         log.info("skipped %s", line)
     print(report.summary())

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from organizer.metadata.atomic import is_temp_file
+
 PHOTO_EXTENSIONS = frozenset(
     {
         ".jpg",
@@ -51,11 +53,14 @@ def is_photo_name(name: str) -> bool:
     return os.path.splitext(lowered)[1] in PHOTO_EXTENSIONS
 
 
-def walk_photos(root: Path, skipped: list[str] | None = None) -> Iterator[FileStat]:
+def walk_photos(
+    root: Path, skipped: list[str] | None = None, temp_files: list[str] | None = None
+) -> Iterator[FileStat]:
     """Every photo-named regular file below ``root``; hidden folders are not entered.
 
     Files that are not photos are appended to ``skipped`` (when given) so a scan can say what it
-    left out. Unreadable folders are skipped with their reason in ``skipped`` as well.
+    left out. Unreadable folders are skipped with their reason in ``skipped`` as well. Temp files
+    of Organizer's own keyword writes go to ``temp_files`` (a crash may have left them).
     """
     stack = [str(root)]
     while stack:
@@ -75,13 +80,36 @@ def walk_photos(root: Path, skipped: list[str] | None = None) -> Iterator[FileSt
                 if not entry.is_file(follow_symlinks=False):
                     continue
                 if not is_photo_name(entry.name):
-                    if skipped is not None and not entry.name.startswith("."):
+                    if temp_files is not None and is_temp_file(entry.name):
+                        temp_files.append(entry.path)
+                    elif skipped is not None and not entry.name.startswith("."):
                         skipped.append(f"{entry.path}: not a photo file type")
                     continue
                 stat = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
+            if not is_utf8_name(entry.path):
+                if skipped is not None:
+                    skipped.append(
+                        f"{printable(entry.path)}: the file name is not valid UTF-8 "
+                        "(rename the file to add it)"
+                    )
+                continue
             yield FileStat(entry.path, stat.st_size, stat.st_mtime_ns)
+
+
+def is_utf8_name(path: str) -> bool:
+    """Whether ``path`` is text (POSIX names are bytes; Python keeps bad bytes as surrogates)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable(path: str) -> str:
+    """``path`` with undecodable bytes shown as U+FFFD, safe to print or store as text."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def content_hash(path: str | Path) -> str:

@@ -15,13 +15,17 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from organizer.imaging import too_large_reason
 from organizer.ingest.files import FileStat, content_hash, walk_photos
+from organizer.library.indexing_lock import IndexingLock
 from organizer.library.store import KnownFile, Library, PhotoRecord
+from organizer.metadata.atomic import remove_stale_temp_files
 from organizer.tagging.bundle import ModelBundle
 from organizer.tagging.engine import TaggingEngine, TagResult
 from organizer.tagging.rescore import tag_definitions
@@ -29,6 +33,8 @@ from organizer.tagging.rescore import tag_definitions
 log = logging.getLogger(__name__)
 
 RECONCILE_BATCH = 500
+# The progress stage reported while another indexer (app, watcher, CLI) holds the library.
+WAITING_STAGE = "waiting for another scan of this library"
 TAG_COMMIT_BATCH = 64
 
 
@@ -93,8 +99,22 @@ class Pipeline:
         self.read_keywords = read_keywords
         self.on_tagged = on_tagged
         self.refresh_model = refresh_model
+        self.lock = IndexingLock(library.root)
         self._tag_ids: dict[str, int] = {}
         self._tag_ids_version: str | None = None
+
+    @contextmanager
+    def exclusive(
+        self, progress: Progress = no_progress, cancelled: threading.Event | None = None
+    ) -> Iterator[bool]:
+        """Be the library's only indexer for the block (other threads and processes wait);
+        yields False when ``cancelled`` was set while waiting for another indexer."""
+
+        def waiting() -> None:
+            progress(WAITING_STAGE, 0, 0)
+
+        with self.lock.held(cancelled, waiting) as acquired:
+            yield acquired
 
     # -- whole jobs ------------------------------------------------------------------------
 
@@ -114,13 +134,18 @@ class Pipeline:
         progress: Progress = no_progress,
         cancelled: threading.Event | None = None,
     ) -> ScanReport:
-        """Reconcile ``roots`` (default: every watched folder) with disk, then tag what is new."""
+        """Reconcile ``roots`` (default: every watched folder) with disk, then tag what is new.
+
+        A scan that finds another indexer at work waits for it, then finds that work done.
+        """
         report = ScanReport()
-        targets = [Path(r).resolve() for r in roots] if roots else self._watched()
-        for root in targets:
-            self.reconcile(root, report, progress, cancelled)
-        for root in targets:
-            self.tag_pending(root, report, progress, cancelled)
+        with self.exclusive(progress, cancelled) as acquired:
+            if acquired:
+                targets = [Path(r).resolve() for r in roots] if roots else self._watched()
+                for root in targets:
+                    self.reconcile(root, report, progress, cancelled)
+                for root in targets:
+                    self.tag_pending(root, report, progress, cancelled)
         report.cancelled = bool(cancelled and cancelled.is_set())
         return report
 
@@ -132,10 +157,14 @@ class Pipeline:
     ) -> ScanReport:
         """Run the active model again on photos under ``paths``, following provenance rules."""
         report = ScanReport()
-        for path in paths:
-            self.library.mark_for_retag(Path(path))
-        for path in paths:
-            self.tag_pending(Path(path).resolve(), report, progress, cancelled, reread=False)
+        with self.exclusive(progress, cancelled) as acquired:
+            if acquired:
+                for path in paths:
+                    self.library.mark_for_retag(Path(path))
+                for path in paths:
+                    self.tag_pending(
+                        Path(path).resolve(), report, progress, cancelled, reread=False
+                    )
         report.cancelled = bool(cancelled and cancelled.is_set())
         return report
 
@@ -151,6 +180,17 @@ class Pipeline:
         progress: Progress = no_progress,
         cancelled: threading.Event | None = None,
     ) -> None:
+        with self.exclusive(progress, cancelled) as acquired:
+            if acquired:
+                self._reconcile(root, report, progress, cancelled)
+
+    def _reconcile(
+        self,
+        root: Path,
+        report: ScanReport,
+        progress: Progress,
+        cancelled: threading.Event | None,
+    ) -> None:
         folder_id = self.library.folder_for(root)
         if folder_id is None:
             raise ValueError(f"{root} is not inside a folder of this library")
@@ -158,7 +198,10 @@ class Pipeline:
             report.skipped.append(f"{root}: folder not found (is the drive connected?)")
             return
         known = self.library.known_files_under(root)
-        on_disk = list(walk_photos(root, report.skipped))
+        temp_files: list[str] = []
+        on_disk = list(walk_photos(root, report.skipped, temp_files))
+        for path in remove_stale_temp_files(temp_files):
+            log.info("removed %s, left by an interrupted keyword write", path)
         seen = {stat.path for stat in on_disk}
         to_examine = []
         for stat in on_disk:
@@ -191,6 +234,11 @@ class Pipeline:
         deletes rows, so files still being copied next to these are left alone, and a move whose
         old path is reported later is still recognised by its content hash.
         """
+        with self.exclusive() as acquired:
+            if acquired:
+                self._reconcile_files(stats, report)
+
+    def _reconcile_files(self, stats: Sequence[FileStat], report: ScanReport) -> None:
         for start in range(0, len(stats), RECONCILE_BATCH):
             batch = []
             for stat in stats[start : start + RECONCILE_BATCH]:
@@ -247,6 +295,18 @@ class Pipeline:
         progress: Progress = no_progress,
         cancelled: threading.Event | None = None,
         reread: bool = True,
+    ) -> None:
+        with self.exclusive(progress, cancelled) as acquired:
+            if acquired:
+                self._tag_pending(root, report, progress, cancelled, reread)
+
+    def _tag_pending(
+        self,
+        root: Path | None,
+        report: ScanReport,
+        progress: Progress,
+        cancelled: threading.Event | None,
+        reread: bool,
     ) -> None:
         if self.refresh_model is not None:
             self.refresh_model()
@@ -332,6 +392,10 @@ def _hash_or_none(stat: FileStat, report: ScanReport) -> str | None:
     if stat.size == 0:
         # Every empty file has the same hash: it would pass for a duplicate of another one.
         report.failed.append((stat.path, "empty file (0 bytes)"))
+        return None
+    too_large = too_large_reason(stat.size)
+    if too_large:
+        report.failed.append((stat.path, too_large))
         return None
     try:
         return content_hash(stat.path)

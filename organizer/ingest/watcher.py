@@ -40,7 +40,13 @@ from watchdog.events import (
 from watchdog.observers.api import BaseObserver
 
 from organizer.ingest.changes import DEFAULT_BATCH_PATHS, Batch, PendingChanges
-from organizer.ingest.files import FileStat, content_hash, is_photo_name, walk_photos
+from organizer.ingest.files import (
+    FileStat,
+    content_hash,
+    is_photo_name,
+    is_utf8_name,
+    walk_photos,
+)
 from organizer.ingest.pipeline import Pipeline, ScanReport
 from organizer.library.store import KnownFile
 
@@ -292,6 +298,13 @@ class FolderWatcher:
         self._publish(WatchBatch(report, rescanned=tuple(existing)))
 
     def _process(self, batch: Batch) -> None:
+        # One round is one unit of indexing: another indexer of this library (the app's Add
+        # Folder job, a command-line scan) finishes first, and this round then finds its work.
+        with self.pipeline.exclusive(cancelled=self._stopping) as acquired:
+            if acquired:
+                self._process_exclusively(batch)
+
+    def _process_exclusively(self, batch: Batch) -> None:
         report = ScanReport()
         present, own = self._present_files(batch, report)
         self._refresh_own_writes(own)
@@ -441,7 +454,13 @@ class _EventSink(FileSystemEventHandler):
             self.pending.note_removed(path)
 
     def _is_photo(self, path: str) -> bool:
-        return bool(path) and is_photo_name(os.path.basename(path)) and self._is_visible(path)
+        # Names that are not UTF-8 are left to the scan, which reports them as skipped.
+        return (
+            bool(path)
+            and is_photo_name(os.path.basename(path))
+            and is_utf8_name(path)
+            and self._is_visible(path)
+        )
 
     def _is_visible_folder(self, path: str) -> bool:
         return self._is_visible(path + os.sep + "x")

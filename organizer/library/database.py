@@ -13,6 +13,8 @@ from organizer.library.migrations import MIGRATIONS
 
 DATABASE_NAME = "library.sqlite"
 BUSY_TIMEOUT_MS = 5000
+# Written next to a database once it exists: tells a lost database from a new library.
+IN_USE_MARKER = "library-in-use.txt"
 
 
 class Database:
@@ -21,10 +23,12 @@ class Database:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self.connection = connection
         self.path = path
+        self._identity = _file_identity(path)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE so a competing writer fails here, before any work is done."""
+        self.require_same_file()
         with translate_sqlite_errors(self.path):
             self.connection.execute("BEGIN IMMEDIATE")
             try:
@@ -40,6 +44,23 @@ class Database:
 
     def close(self) -> None:
         self.connection.close()
+
+    def require_same_file(self) -> None:
+        """Refuse to write once the database file was deleted or replaced under us: SQLite
+        would go on writing into the unlinked file, and every change would be lost."""
+        if _file_identity(self.path) != self._identity:
+            raise LibraryError(
+                f"the library database {self.path} was deleted or replaced while Organizer "
+                "was running; restart Organizer"
+            )
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 @contextlib.contextmanager
@@ -78,6 +99,7 @@ def open_database(library_dir: Path) -> Database:
         reason = error.strerror or str(error)
         raise LibraryError(f"cannot create library folder {library_dir}: {reason}") from error
     path = library_dir / DATABASE_NAME
+    _refuse_lost_database(path)
     try:
         connection = sqlite3.connect(
             path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
@@ -93,7 +115,38 @@ def open_database(library_dir: Path) -> Database:
         raise LibraryError(
             f"cannot open library database {path}: {error} (is {library_dir} writable?)"
         ) from error
+    _mark_in_use(library_dir)
     return database
+
+
+def _refuse_lost_database(path: Path) -> None:
+    """A library that was in use (its marker exists) whose database is gone or empty is an
+    error, not a new library: recreating it silently would look like every tag was lost."""
+    if not (path.parent / IN_USE_MARKER).exists():
+        return
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        size = None
+    if size:
+        return
+    state = "is missing" if size is None else "is empty (0 bytes)"
+    backups = sorted(path.parent.glob(f"{DATABASE_NAME}.*.bak"))
+    hint = f"restore {backups[-1].name}" if backups else "restore it from a backup"
+    raise LibraryError(
+        f"the library database {path} {state}; {hint}, or delete "
+        f"{path.parent / IN_USE_MARKER} to start an empty library there"
+    )
+
+
+def _mark_in_use(library_dir: Path) -> None:
+    marker = library_dir / IN_USE_MARKER
+    if not marker.exists():
+        with contextlib.suppress(OSError):
+            marker.write_text(
+                "This folder is an Organizer library; library.sqlite is its index.\n",
+                encoding="utf-8",
+            )
 
 
 def _configure(database: Database) -> None:

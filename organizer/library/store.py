@@ -12,6 +12,7 @@ Provenance rules (one row per photo and tag):
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sqlite3
 import time
@@ -23,11 +24,14 @@ import numpy as np
 
 from organizer.library.database import Database, translate_sqlite_errors
 from organizer.library.query import compile_query, parse_query
+from organizer.library.tag_names import TagNameError, printable, valid_tag_name
 from organizer.metadata.image_info import ImageInfo
 
 # Embeddings are stored as float16 blobs; a blob's length tells which model's embedding it is.
 EMBEDDING_DTYPE = np.dtype(np.float16)
 
+
+log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class PhotoRecord:
@@ -422,9 +426,14 @@ class Library:
         """Keywords other programs wrote into the file count as confirmed tags (source=file)."""
         now = time.time()
         for keyword in keywords:
-            if not keyword.strip():
+            try:
+                name = valid_tag_name(keyword)
+            except TagNameError as error:
+                log.warning(
+                    "photo %d: keyword %s not imported: %s", photo_id, printable(keyword), error
+                )
                 continue
-            tag_id = self.ensure_tag(db, keyword, "file")
+            tag_id = self.ensure_tag(db, name, "file")
             db.execute(
                 "INSERT INTO photo_tags (photo_id, tag_id, source, state, updated_at) "
                 "VALUES (?, ?, 'file', 'confirmed', ?) ON CONFLICT(photo_id, tag_id) DO UPDATE "
@@ -437,6 +446,7 @@ class Library:
         """A user correction: confirm (or add) or reject ``name`` on each photo."""
         if state not in ("confirmed", "rejected"):
             raise ValueError(f"unknown state {state!r}")
+        name = valid_tag_name(name)
         now = time.time()
         with self.transaction() as db:
             tag_id = self.ensure_tag(db, name, "user")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from organizer.errors import OrganizerError
 from organizer.library.browse import TagStateRow
 from organizer.library.store import Library, _json_ids
+from organizer.library.tag_names import valid_tag_name
 
 
 class TagEditError(OrganizerError):
@@ -26,9 +27,7 @@ def _require(library: Library, name: str) -> int:
 
 def rename_tag(library: Library, old: str, new: str) -> None:
     """Give a tag a new name; photos keep it with its provenance."""
-    new = " ".join(new.split())
-    if not new:
-        raise TagEditError("a tag name cannot be empty")
+    new = valid_tag_name(new)
     tag_id = _require(library, old)
     other = library.tag_id(new)
     if other is not None and other != tag_id:

@@ -17,6 +17,7 @@ import os
 import stat as stat_module
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,14 +139,24 @@ def discard(temp: Path) -> None:
 def clean_stale_temp_files(
     folder: Path, *, older_than_s: float = STALE_AFTER_S, recursive: bool = True
 ) -> list[Path]:
-    """Delete temp files a crashed write left behind; returns what was removed.
+    """Delete temp files a crashed write left in ``folder``; returns what was removed."""
+    pattern = f"**/{TEMP_PREFIX}*{TEMP_SUFFIX}" if recursive else f"{TEMP_PREFIX}*{TEMP_SUFFIX}"
+    return remove_stale_temp_files(Path(folder).glob(pattern), older_than_s=older_than_s)
 
-    Only files older than ``older_than_s`` go, so a write in progress elsewhere is not broken.
+
+def remove_stale_temp_files(
+    candidates: Iterable[Path | str], *, older_than_s: float = STALE_AFTER_S
+) -> list[Path]:
+    """Delete those of ``candidates`` that are our temp files and older than ``older_than_s``.
+
+    The age rule keeps a write in progress in another process from being broken.
     """
     removed: list[Path] = []
     cutoff = time.time() - older_than_s
-    pattern = f"**/{TEMP_PREFIX}*{TEMP_SUFFIX}" if recursive else f"{TEMP_PREFIX}*{TEMP_SUFFIX}"
-    for path in Path(folder).glob(pattern):
+    for candidate in candidates:
+        path = Path(candidate)
+        if not is_temp_file(path):
+            continue
         try:
             if path.is_file() and not path.is_symlink() and path.stat().st_mtime < cutoff:
                 path.unlink()

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import struct
 
 from PIL import Image, ImageFile
+
+from organizer.errors import UnreadableImageError
+from organizer.imaging import open_image
 
 # Segments exiv2 rewrites: APP1 (Exif, XMP) and APP13 (Photoshop IRB holding IPTC).
 _JPEG_METADATA_MARKERS = frozenset({0xE1, 0xED})
@@ -46,17 +48,15 @@ def check_decodes(data: bytes, format_name: str) -> None:
     if ImageFile.LOAD_TRUNCATED_IMAGES:
         raise ImageDataError("Pillow is set to load truncated images; cannot check the file")
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with open_image(io.BytesIO(data), "image") as image:
             if format_name == "jpeg":
                 # DCT scaling still walks every entropy-coded block, so truncation and corrupt
                 # Huffman data are found at a fraction of the cost of a full decode.
                 image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
             for _ in _frames(image):
                 image.load()
-    except Image.DecompressionBombError as exc:
-        raise ImageDataError(f"image is implausibly large ({exc})") from exc
-    except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
-        raise ImageDataError(f"image data is damaged ({exc})") from exc
+    except UnreadableImageError as exc:
+        raise ImageDataError(f"image data is damaged or unsupported ({exc.reason})") from exc
 
 
 def _frames(image: Image.Image):
@@ -68,15 +68,13 @@ def _frames(image: Image.Image):
 def _pixel_fingerprint(data: bytes) -> str:
     digest = hashlib.sha256()
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with open_image(io.BytesIO(data), "image") as image:
             for _ in _frames(image):
                 image.load()
                 digest.update(f"{image.mode}:{image.size}".encode())
                 digest.update(image.tobytes())
-    except Image.DecompressionBombError as exc:
-        raise ImageDataError(f"image is implausibly large ({exc})") from exc
-    except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
-        raise ImageDataError(f"cannot decode the image to verify it ({exc})") from exc
+    except UnreadableImageError as exc:
+        raise ImageDataError(f"cannot decode the image to verify it ({exc.reason})") from exc
     return digest.hexdigest()
 
 

@@ -27,6 +27,7 @@ time, which is how removing a tag removes only what Organizer wrote.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import stat as stat_module
@@ -36,6 +37,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from organizer.imaging import too_large_reason
 from organizer.metadata import exiv2_io
 from organizer.metadata.atomic import (
     AtomicWriteError,
@@ -97,6 +99,7 @@ EXIF_RELOCATION_NOTE = (
 # exiv2 adds these IPTC envelope records when it creates an IPTC block.
 _IPTC_ADDED_BY_EXIV2 = frozenset({"Iptc.Envelope.ModelVersion", "Iptc.Application2.RecordVersion"})
 NOTHING = FileKeywords()
+log = logging.getLogger(__name__)
 _EXIV2_READABLE = frozenset({"jpeg", "png", "webp", "tiff", "heif", "raw", "jxl", "gif", "bmp"})
 
 
@@ -209,7 +212,7 @@ class MetadataService:
     def _write(
         self, request: WriteRequest, keep_mtime: bool, sidecar_for_readonly: bool
     ) -> WriteResult:
-        photo = Path(os.path.realpath(request.path))  # through symlinks, to the real file
+        photo = Path(os.path.abspath(request.path))
         try:
             desired = FileKeywords(
                 clean_keywords(request.keywords), clean_keywords(request.hierarchical)
@@ -217,6 +220,7 @@ class MetadataService:
         except ValueError as exc:
             raise MetadataWriteError(request.path, str(exc)) from exc
         try:
+            _refuse_links(photo)
             st = _stat_regular(photo)
             fmt = _classify(photo)
             if fmt.storage is Storage.SIDECAR:
@@ -236,6 +240,9 @@ class MetadataService:
             raise MetadataWriteError(photo, _reason(exc)) from exc
         except OSError as exc:
             raise MetadataWriteError(photo, os_reason(exc)) from exc
+        except Exception as exc:  # noqa: BLE001 - one hostile file must not stop a batch
+            log.exception("unexpected failure writing keywords to %s", photo)
+            raise MetadataWriteError(photo, f"cannot write: {type(exc).__name__}: {exc}") from exc
 
     def _write_embedded(
         self,
@@ -251,6 +258,9 @@ class MetadataService:
                 photo, f"the file has {st.st_nlink} hard links; replacing it would split them"
             )
         _require_writable_folder(photo)
+        too_large = too_large_reason(st.st_size)
+        if too_large:
+            raise MetadataWriteError(photo, too_large)
         original = Snapshot.of(st)
         data = photo.read_bytes()
         if len(data) != st.st_size:
@@ -279,6 +289,8 @@ class MetadataService:
         target = sidecar_target(photo, self._sidecar_naming)
         original: Snapshot | None = None
         data = EMPTY_PACKET
+        if os.path.lexists(target):
+            _refuse_links(target)
         if target.exists():
             st = _stat_regular(target)
             if _is_read_only(st):
@@ -366,6 +378,17 @@ def _read_file_keywords(file: Path, shown_as: Path) -> FileKeywords:
             image.close()
     except Exiv2Error as exc:
         raise MetadataReadError(shown_as, str(exc)) from exc
+
+
+def _refuse_links(path: Path) -> None:
+    """Never write through a symbolic link: one that replaced an indexed photo (or a folder on
+    its path) would make the write land outside the library."""
+    if os.path.islink(path):
+        raise MetadataWriteError(path, "the file is a symbolic link; not followed")
+    if os.path.realpath(path) != str(path):
+        raise MetadataWriteError(
+            path, "a folder on the file's path is a symbolic link; not followed"
+        )
 
 
 def _stat_regular(path: Path) -> os.stat_result:

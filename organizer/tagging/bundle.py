@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -102,15 +103,36 @@ def _parse_manifest(directory: Path, manifest: dict) -> ModelBundle:
         directory=directory,
         version=str(manifest["version"]),
         model_path=model_path,
-        input=InputSpec(
-            name=spec.get("name", "image"),
-            size=int(spec["size"]),
-            resize_shorter=int(spec["resize_shorter"]),
-            mean=float(spec["mean"]),
-            std=float(spec["std"]),
-        ),
+        input=_input_spec(spec),
         probabilities_output=manifest["outputs"]["probabilities"],
         embedding_output=manifest["outputs"]["embedding"],
         tags=tags,
         metadata=manifest,
     )
+
+
+# Far beyond any image classifier's input, far below what would exhaust memory per photo.
+MAX_INPUT_SIZE = 2048
+
+
+def _input_spec(spec: dict) -> InputSpec:
+    """The preprocessing values, refused unless they can produce a finite tensor."""
+    parsed = InputSpec(
+        name=str(spec.get("name", "image")),
+        size=int(spec["size"]),
+        resize_shorter=int(spec["resize_shorter"]),
+        mean=float(spec["mean"]),
+        std=float(spec["std"]),
+    )
+    if not 1 <= parsed.size <= MAX_INPUT_SIZE:
+        raise ValueError(f"input.size must be 1-{MAX_INPUT_SIZE}, not {parsed.size}")
+    if not parsed.size <= parsed.resize_shorter <= 2 * MAX_INPUT_SIZE:
+        raise ValueError(
+            f"input.resize_shorter must be at least input.size ({parsed.size}), "
+            f"not {parsed.resize_shorter}"
+        )
+    if not math.isfinite(parsed.mean):
+        raise ValueError(f"input.mean must be a finite number, not {parsed.mean}")
+    if not (math.isfinite(parsed.std) and parsed.std > 0):
+        raise ValueError(f"input.std must be a positive number, not {parsed.std}")
+    return parsed

@@ -27,9 +27,10 @@ from pathlib import Path
 import numpy as np
 
 from organizer.errors import ModelError, UnreadableImageError
+from organizer.imaging import register_extra_formats
 from organizer.metadata.image_info import ImageInfo
 from organizer.tagging.bundle import ModelBundle
-from organizer.tagging.preprocess import load_model_input, register_extra_formats
+from organizer.tagging.preprocess import load_model_input
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,9 @@ class TaggingEngine:
     def _load(self, bundle: ModelBundle) -> _Loaded:
         import onnxruntime as ort
 
+        # Organizer never talks to the network; onnxruntime's telemetry would (Windows builds
+        # send events, and every build queues them with a device id under ~/.cache).
+        ort.disable_telemetry_events()
         conflict = onnxruntime_conflict()
         if conflict:
             log.warning(conflict)

@@ -11,14 +11,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
-from organizer.errors import OrganizerError
+from organizer.errors import OrganizerError, UnreadableImageError
+from organizer.imaging import open_image
 
 THUMBNAIL_SIZE = 256
 JPEG_QUALITY = 82
-# Same guard as the tagger: refuse decompression bombs rather than exhausting memory.
-MAX_PIXELS = 250_000_000
 
 
 class ThumbnailError(OrganizerError):
@@ -57,23 +56,16 @@ class ThumbnailCache:
         return path
 
     def _render(self, source: Path) -> Image.Image:
+        """The same guards as the tagger (open_image): supported formats, no bombs."""
         try:
-            with Image.open(source) as image:
-                if image.width * image.height > MAX_PIXELS:
-                    raise ThumbnailError(
-                        f"{source}: image too large ({image.width}x{image.height})"
-                    )
+            with open_image(source) as image:
                 # DCT scaling decodes a 12 MP JPEG several times faster at thumbnail size.
                 image.draft("RGB", (self.size, self.size))
                 upright = ImageOps.exif_transpose(image)
                 upright.thumbnail((self.size, self.size), Image.Resampling.LANCZOS)
                 return upright.convert("RGB")
-        except FileNotFoundError as error:
-            raise ThumbnailError(f"{source}: file not found") from error
-        except (UnidentifiedImageError, Image.DecompressionBombError) as error:
-            raise ThumbnailError(f"{source}: not a readable image") from error
-        except OSError as error:
-            raise ThumbnailError(f"{source}: cannot read ({error})") from error
+        except UnreadableImageError as error:
+            raise ThumbnailError(str(error)) from error
 
     def remove(self, content_hash: str) -> None:
         self.path_for(content_hash).unlink(missing_ok=True)

@@ -13,7 +13,7 @@ from organizer.thumbnails import ThumbnailCache
 from organizer.ui.app_icon import app_icon
 from organizer.ui.context import LibraryEvents, UiContext
 from organizer.ui.errors import ExceptionReporter
-from organizer.ui.jobs import BackgroundWork, EngineHolder
+from organizer.ui.jobs import BackgroundWork
 from organizer.ui.main_window import MainWindow
 from organizer.ui.translations import install_translators
 from organizer.ui.watch_bridge import WatchBridge
@@ -27,11 +27,10 @@ def build_context(
     ``watch``: the main window follows the library's folders on disk (the desktop app does;
     tests of other features leave it off so that no rescan refreshes their views mid-test).
     """
-    engines = EngineHolder(app.library_dir)
-    work = BackgroundWork(app.library_dir, engines, parent)  # type: ignore[arg-type]
+    work = BackgroundWork(app, parent)  # type: ignore[arg-type]
     events = LibraryEvents(parent)  # type: ignore[arg-type]
     watcher = (
-        WatchBridge(app, engines, events, parent, settle_s=watch_settle_s)  # type: ignore[arg-type]
+        WatchBridge(app, events, parent, settle_s=watch_settle_s)  # type: ignore[arg-type]
         if watch
         else None
     )

@@ -17,47 +17,18 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from organizer.app import App
 from organizer.errors import OrganizerError
 from organizer.ingest.pipeline import Pipeline, ScanReport
-from organizer.library.database import open_database
 from organizer.library.store import Library
-from organizer.tagging.engine import TaggingEngine
 
 log = logging.getLogger(__name__)
 
 Task = Callable[[Library], object]
 PipelineJob = Callable[[Pipeline, Callable[[str, int, int], None], threading.Event], ScanReport]
-
-
-class EngineHolder:
-    """The tagging engine, loaded once on a worker thread and shared by later jobs."""
-
-    def __init__(self, library_dir: Path) -> None:
-        self.library_dir = library_dir
-        self._engine: TaggingEngine | None = None
-        self._lock = threading.Lock()
-
-    def engine(self, library: Library) -> TaggingEngine:
-        with self._lock:
-            if self._engine is None:
-                # App knows how to pick the active bundle and provider; give it this thread's
-                # connection so it never touches the GUI thread's one.
-                self._engine = App(self.library_dir, library).engine
-            return self._engine
-
-    def reset(self) -> None:
-        """Forget the engine (provider setting or active model changed); next job reloads."""
-        with self._lock:
-            self._engine = None
-
-    @property
-    def loaded(self) -> TaggingEngine | None:
-        return self._engine
 
 
 class _Bridge(QObject):
@@ -66,6 +37,7 @@ class _Bridge(QObject):
     done = Signal(int, object)
     failed = Signal(int, str, str)
     progress = Signal(int, str, int, int)
+    problem = Signal(str, str)
 
 
 class _Runnable(QRunnable):
@@ -106,14 +78,14 @@ class BackgroundWork(QObject):
     # An error no caller handled: the window shows it (never a silent failure).
     unhandledError = Signal(str, str)
 
-    def __init__(self, library_dir: Path, engines: EngineHolder, parent: QObject | None = None):
+    def __init__(self, app: App, parent: QObject | None = None):
         super().__init__(parent)
-        self.library_dir = Path(library_dir)
-        self.engines = engines
+        self.app = app
         self._bridge = _Bridge(self)
         self._bridge.done.connect(self._on_done)
         self._bridge.failed.connect(self._on_failed)
         self._bridge.progress.connect(self._on_progress)
+        self._bridge.problem.connect(self.unhandledError)
         self._tokens = itertools.count(1)
         self._callbacks: dict[int, _Callbacks] = {}
         self._job_names: dict[int, str] = {}
@@ -157,7 +129,9 @@ class BackgroundWork(QObject):
 
         def work(library: Library) -> ScanReport:
             self.jobStarted.emit(name)
-            pipeline = Pipeline(library, self.engines.engine(library))
+            # The same pipeline as the command line's: file keywords imported, write-back
+            # and the active model followed as the library's settings say.
+            pipeline = self.app.pipeline(library)
 
             def progress(stage: str, done: int, total: int) -> None:
                 self._bridge.progress.emit(token, stage, done, total)
@@ -173,6 +147,10 @@ class BackgroundWork(QObject):
         for token in list(self._job_names):
             self._callbacks[token].cancel.set()
 
+    def report_problem(self, message: str, details: str = "") -> None:
+        """Show a problem found by a task that otherwise succeeded (any thread)."""
+        self._bridge.problem.emit(message, details)
+
     def pending_jobs(self) -> int:
         return len(self._job_names)
 
@@ -184,7 +162,7 @@ class BackgroundWork(QObject):
 
     def open_library(self) -> Library:
         """A new connection for the calling worker thread; the caller closes it."""
-        return Library(open_database(self.library_dir), self.library_dir)
+        return self.app.connect()
 
     def _with_library(self, task: Task) -> Callable[[], object]:
         def work() -> object:

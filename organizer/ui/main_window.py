@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from organizer.ingest.writeback import KeywordWriteback, WriteMode, WriteReport
+from organizer.ingest.writeback import WriteMode, WriteReport
 from organizer.library import browse
 from organizer.library.browse import Filter, SortOrder
 from organizer.ui.album_page import AlbumPage
@@ -390,22 +390,19 @@ class MainWindow(QMainWindow):
         In this process rather than as ``organizer write``: the writes then go through this
         process's exiv2 service, which records each one in the ``OwnWrites`` registry the folder
         watcher consults, so the watcher does not take them for edits by another program and
-        re-tag every written photo. (A child process has its own registry the watcher can't see.)
+        re-tag every written photo.
         """
         app = self.context.app
-        metadata = app.metadata  # created here, on the GUI thread: shared with the watcher
         mode = app.write_mode()
         if mode is WriteMode.OFF:
             mode = WriteMode.CONFIRMED  # an explicit request writes confirmed tags at least
-        keep_mtime = app.library.setting("keep_mtime", "1") == "1"
         target = Path(path).resolve()
         name = self.tr("Writing tags under {folder}").format(folder=target.name)
 
         def job(pipeline, progress, cancel):  # type: ignore[no-untyped-def]
             library = pipeline.library
             photo_ids = library.photo_ids_under(target)
-            writer = KeywordWriteback(library, metadata, keep_mtime=keep_mtime)
-            return writer.write(photo_ids, mode, progress, cancel)
+            return app.writeback(library).write(photo_ids, mode, progress, cancel)
 
         self.context.work.run_job(name, job, lambda report: self._on_written(name, report))
 

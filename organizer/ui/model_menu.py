@@ -71,9 +71,8 @@ class ModelMenu(QMenu):
 
     def _after_change(self, code: int, _output: str) -> None:
         self.retrain.setEnabled(True)
-        if code == 0:
-            # The active model changed on disk: the next job loads it.
-            self._context.work.engines.reset()
+        # A new active model needs nothing here: every pipeline asks the App to follow the
+        # active model before each tagging pass (App.refresh_model).
 
 
 def _describe(entry: dict) -> str:

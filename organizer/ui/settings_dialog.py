@@ -71,7 +71,7 @@ class SettingsDialog(QDialog):
         self.use_gpu = QCheckBox(self.tr("Run the model on the GPU when one is available"), self)
         self.use_gpu.setChecked(library.setting("use_gpu", "1") == "1")
         self.provider = QLabel(self)
-        engine = context.work.engines.loaded
+        engine = context.app.loaded_engine
         self.provider.setText(
             self.tr("Now running on: {provider}").format(provider=engine.provider)
             if engine
@@ -130,11 +130,11 @@ class SettingsDialog(QDialog):
     def _save(self) -> None:
         library = self.context.library
         library.set_setting("write_keywords", self.write_mode.currentData())
-        use_gpu = "1" if self.use_gpu.isChecked() else "0"
-        if use_gpu != library.setting("use_gpu", "1"):
-            library.set_setting("use_gpu", use_gpu)
-            # The provider is fixed when a session is made: reload on the next job.
-            self.context.work.engines.reset()
+        use_gpu = self.use_gpu.isChecked()
+        if use_gpu != (library.setting("use_gpu", "1") == "1"):
+            # Reloading the model on the other provider takes seconds: off the GUI thread.
+            app = self.context.app
+            self.context.work.edit(lambda connection: app.set_use_gpu(use_gpu, connection))
         self.context.set_min_display_score(self.min_score.value())
         library.set_setting("ui_language", self.language.currentData())
         watch = self.watch.isChecked()

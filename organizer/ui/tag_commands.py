@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
+from organizer.ingest.writeback import WriteReport
 from organizer.library import browse
 from organizer.library.browse import TagStateRow
 from organizer.library.store import Library
@@ -47,7 +48,12 @@ class SetTagState(QUndoCommand):
         def apply(library: Library) -> list[int]:
             if self._before is None:
                 self._before = browse.tag_state_rows(library, self._photo_ids, self._tag)
-            library.set_user_tag(self._photo_ids, self._tag, self._state)
+            app = self._work.app
+            if self._state == "confirmed":
+                report = app.correct_tags(self._photo_ids, [self._tag], [], library)
+            else:
+                report = app.correct_tags(self._photo_ids, [], [self._tag], library)
+            _report_write_failures(self._work, report)
             return self._photo_ids
 
         self._work.edit(apply, self._changed)
@@ -55,6 +61,19 @@ class SetTagState(QUndoCommand):
     def undo(self) -> None:
         def revert(library: Library) -> list[int]:
             restore_tag_rows(library, self._photo_ids, self._tag, self._before or [])
+            _report_write_failures(
+                self._work, self._work.app.write_after_correction(self._photo_ids, library)
+            )
             return self._photo_ids
 
         self._work.edit(revert, self._changed)
+
+
+def _report_write_failures(work: BackgroundWork, report: WriteReport | None) -> None:
+    """The correction is made; files that could not take it are shown, not swallowed."""
+    if report is None or not report.failed:
+        return
+    message = QCoreApplication.translate(
+        "TagCommands", "{count} file(s) could not be written."
+    ).format(count=len(report.failed))
+    work.report_problem(message, "\n".join(f"{path}: {reason}" for path, reason in report.failed))

@@ -2,9 +2,9 @@
 library, with what it changed delivered to the GUI thread.
 
 Threads, and why:
-- The watcher's worker owns its own ``App`` (its own SQLite connection) and runs the pipeline.
-  It shares three things with the rest of the process: the tagging engine (``EngineHolder``: one
-  model in memory), the exiv2 service (one exiv2 thread per process) and, through it, the
+- The watcher's worker has its own SQLite connection and runs ``App.pipeline`` on it. It shares
+  three things with the rest of the process through the ``App``: the tagging engine (one model
+  in memory), the exiv2 service (one exiv2 thread per process) and, through it, the
   ``OwnWrites`` registry, so keyword writes made anywhere in this process are recognised by the
   watcher and never re-tagged (that would loop).
 - Starting and stopping run on one "watch-control" thread, in order: building the watcher may
@@ -31,9 +31,7 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from organizer.app import App
 from organizer.ingest.watcher import DEFAULT_RESCAN_S, FolderWatcher, WatchBatch
-from organizer.library.database import open_database
 from organizer.library.store import Library
-from organizer.ui.jobs import EngineHolder
 
 if TYPE_CHECKING:
     from organizer.ui.context import LibraryEvents
@@ -70,7 +68,6 @@ class WatchBridge(QObject):
     def __init__(
         self,
         app: App,
-        engines: EngineHolder,
         events: LibraryEvents,
         parent: QObject | None = None,
         *,
@@ -80,7 +77,6 @@ class WatchBridge(QObject):
     ) -> None:
         super().__init__(parent)
         self._app = app
-        self._engines = engines
         self._events = events
         self._settle_s = settle_s
         self._rescan_s = rescan_s
@@ -194,21 +190,14 @@ class WatchBridge(QObject):
         self.stateChanged.emit(WatchState.WATCHING, len(roots))
 
     def _start_new(self, roots: Sequence[Path], initial_scan: bool) -> None:
-        library_dir = self._app.library_dir
-        library = Library(open_database(library_dir), library_dir)
+        library = self._app.connect()
         try:
-            # The watcher's own App (own connection), sharing the process-wide engine and
-            # exiv2 service: its pipeline reads keywords and writes them back (when the
-            # library says so) exactly as ``organizer watch`` does.
-            watch_app = App(
-                library_dir,
-                library,
-                own_writes=self._app.own_writes,
-                _engine=self._engines.engine(library),
-                _metadata=self._app.metadata,
-            )
+            # Its own connection, and the app's pipeline on it: keywords read and written back
+            # (as the settings say) exactly as ``organizer watch`` does, with the process's one
+            # engine and exiv2 service.
+            pipeline = self._app.pipeline(library)
             watcher = FolderWatcher(
-                watch_app.pipeline(),
+                pipeline,
                 roots,
                 is_own_write=self._app.own_writes.is_own_write,
                 settle_s=self._settle_s,
