@@ -11,15 +11,21 @@ restricted to the photo formats below, and whatever a decoder raises becomes tha
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import IO
 
 from PIL import Image
 
 from organizer.errors import UnreadableImageError
+
+log = logging.getLogger(__name__)
 
 # Pillow format names Organizer decodes (the JPEG opener also yields multi-picture "MPO" files);
 # HEIF comes from pillow-heif (registered by register_extra_formats).
@@ -68,10 +74,61 @@ def open_image(source: Path | str | IO[bytes], shown_as: object = None) -> Itera
         yield image
 
 
+@cache
 def _available_formats() -> tuple[str, ...]:
     """PHOTO_FORMATS that this Pillow can open (Pillow raises on a name it does not know)."""
+    register_extra_formats()
     Image.init()
+    _route_libtiff_messages_to_log()
     return tuple(name for name in PHOTO_FORMATS if name in Image.OPEN)
+
+
+def _route_libtiff_messages_to_log() -> None:
+    """libtiff prints every warning and error about a damaged TIFF straight to stderr (hundreds
+    of lines in one ``organizer add``); Pillow still raises for the errors, and that becomes the
+    file's reason. Send libtiff's messages to the log instead. Best effort: where the library
+    cannot be found, its messages stay on stderr."""
+    library = _pillow_libtiff()
+    if library is None:
+        return
+    handler = _LIBTIFF_HANDLER_TYPE(_log_libtiff_message)
+    try:
+        library.TIFFSetWarningHandler.restype = ctypes.c_void_p
+        library.TIFFSetErrorHandler.restype = ctypes.c_void_p
+        library.TIFFSetWarningHandler(handler)
+        library.TIFFSetErrorHandler(handler)
+    except AttributeError:
+        return
+    _KEEP_ALIVE.append(handler)  # libtiff holds a raw pointer to the callback
+
+
+# The callback's third argument is a va_list; it is never touched, which is safe on every ABI.
+_LIBTIFF_HANDLER_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p)
+_KEEP_ALIVE: list[object] = []
+
+
+def _log_libtiff_message(module: bytes | None, text: bytes | None, _args: int | None) -> None:
+    log.info(
+        "libtiff: %s: %s",
+        (module or b"").decode("utf-8", "replace"),
+        (text or b"").decode("utf-8", "replace"),
+    )
+
+
+def _pillow_libtiff() -> ctypes.CDLL | None:
+    """The libtiff Pillow's decoder uses: the copy bundled in its wheel, else the system's."""
+    import PIL
+
+    bundled = Path(PIL.__file__).resolve().parent.parent / "pillow.libs"
+    paths = [str(p) for p in sorted(bundled.glob("libtiff*"))] if bundled.is_dir() else []
+    system = ctypes.util.find_library("tiff")
+    for candidate in [*paths, system]:
+        if candidate:
+            try:
+                return ctypes.CDLL(candidate)
+            except OSError:
+                continue
+    return None
 
 
 @contextmanager

@@ -7,6 +7,8 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -40,3 +42,18 @@ def run_cli(*args: str | Path, library: Path, timeout: float = 300) -> subproces
         env=env,
         cwd=REPO_ROOT,
     )
+
+
+WAIT_DEADLINE_S = 60.0
+
+
+def wait_for(
+    condition: Callable[[], object], what: str, deadline_s: float = WAIT_DEADLINE_S
+) -> None:
+    """Poll ``condition`` every 50 ms until it holds; fail saying ``what`` did not happen."""
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")

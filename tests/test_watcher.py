@@ -25,10 +25,9 @@ from organizer.app import App, open_app
 from organizer.ingest.changes import PendingChanges
 from organizer.ingest.files import content_hash
 from organizer.ingest.watcher import FolderWatcher, WatchBatch
-from tests.helpers import REPO_ROOT, copy_photos, run_cli
+from tests.helpers import REPO_ROOT, copy_photos, run_cli, wait_for
 
 SETTLE_S = 0.3
-DEADLINE_S = 60.0
 
 
 @pytest.fixture
@@ -75,15 +74,6 @@ def watching(app: App, **options) -> Iterator[tuple[FolderWatcher, list[WatchBat
     finally:
         watcher.stop()
     assert not watcher.running
-
-
-def wait_for(condition: Callable[[], object], what: str, deadline_s: float = DEADLINE_S) -> None:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def holds_for(condition: Callable[[], object], seconds: float) -> bool:

@@ -13,8 +13,8 @@ import numpy as np
 from organizer.app import App
 from organizer.cli.progress import TerminalProgress
 from organizer.errors import OrganizerError
-from organizer.library.tag_names import printable
 from organizer.tagging.evaluation import TagLookup, evaluate
+from organizer.text import printable
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from organizer.app import App
 from organizer.errors import OrganizerError
 from organizer.ingest.watcher import FolderWatcher, WatchBatch
-from organizer.library.tag_names import printable
+from organizer.text import printable
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -11,7 +11,7 @@ from organizer.app import App
 from organizer.cli.progress import TerminalProgress
 from organizer.errors import OrganizerError
 from organizer.ingest.writeback import WriteMode
-from organizer.library.tag_names import printable
+from organizer.text import printable
 
 
 def register(commands: argparse._SubParsersAction) -> None:

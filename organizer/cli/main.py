@@ -19,7 +19,8 @@ from organizer.cli.progress import TerminalProgress
 from organizer.errors import OrganizerError
 from organizer.ingest.pipeline import ScanReport
 from organizer.library.query import parse_query, query_terms
-from organizer.library.tag_names import printable, valid_tag_name
+from organizer.library.tag_names import valid_tag_name
+from organizer.text import printable
 
 log = logging.getLogger("organizer")
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from organizer.metadata.atomic import is_temp_file
+from organizer.text import printable
 
 PHOTO_EXTENSIONS = frozenset(
     {
@@ -54,13 +55,17 @@ def is_photo_name(name: str) -> bool:
 
 
 def walk_photos(
-    root: Path, skipped: list[str] | None = None, temp_files: list[str] | None = None
+    root: Path,
+    skipped: list[str] | None = None,
+    temp_files: list[str] | None = None,
+    failed: list[tuple[str, str]] | None = None,
 ) -> Iterator[FileStat]:
     """Every photo-named regular file below ``root``; hidden folders are not entered.
 
     Files that are not photos are appended to ``skipped`` (when given) so a scan can say what it
     left out. Unreadable folders are skipped with their reason in ``skipped`` as well. Temp files
-    of Organizer's own keyword writes go to ``temp_files`` (a crash may have left them).
+    of Organizer's own keyword writes go to ``temp_files`` (a crash may have left them), photos
+    that cannot be indexed (names that are not UTF-8) to ``failed`` with their reason.
     """
     stack = [str(root)]
     while stack:
@@ -89,11 +94,9 @@ def walk_photos(
             except OSError:
                 continue
             if not is_utf8_name(entry.path):
-                if skipped is not None:
-                    skipped.append(
-                        f"{printable(entry.path)}: the file name is not valid UTF-8 "
-                        "(rename the file to add it)"
-                    )
+                if failed is not None:
+                    reason = "the file name is not valid UTF-8 (rename the file to add it)"
+                    failed.append((printable(entry.path), reason))
                 continue
             yield FileStat(entry.path, stat.st_size, stat.st_mtime_ns)
 
@@ -105,11 +108,6 @@ def is_utf8_name(path: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
-
-
-def printable(path: str) -> str:
-    """``path`` with undecodable bytes shown as U+FFFD, safe to print or store as text."""
-    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def content_hash(path: str | Path) -> str:

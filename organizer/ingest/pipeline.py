@@ -199,7 +199,7 @@ class Pipeline:
             return
         known = self.library.known_files_under(root)
         temp_files: list[str] = []
-        on_disk = list(walk_photos(root, report.skipped, temp_files))
+        on_disk = list(walk_photos(root, report.skipped, temp_files, report.failed))
         for path in remove_stale_temp_files(temp_files):
             log.info("removed %s, left by an interrupted keyword write", path)
         seen = {stat.path for stat in on_disk}

@@ -358,7 +358,7 @@ class FolderWatcher:
         for folder in batch.trees:
             if not os.path.isdir(folder):
                 continue  # moved on again or deleted: its later events tell where
-            for stat in walk_photos(Path(folder), report.skipped):
+            for stat in walk_photos(Path(folder), report.skipped, failed=report.failed):
                 # Files still being written are left to their own events.
                 if not self.pending.is_busy(stat.path):
                     found.setdefault(stat.path, stat)

@@ -10,7 +10,7 @@ An OS lock (``flock`` / ``msvcrt.locking``) is released by the kernel when its p
 crash never leaves the library locked. Each acquisition opens its own file descriptor: on POSIX
 ``flock`` locks of two descriptors conflict even inside one process, which makes the same lock
 serialise threads too. Within one thread the lock is re-entrant (a scan calls reconcile, which
-takes it again).
+takes it again, maybe through another pipeline of the same library).
 """
 
 from __future__ import annotations
@@ -29,8 +29,7 @@ POLL_S = 0.1
 
 class IndexingLock:
     def __init__(self, library_dir: Path) -> None:
-        self.path = Path(library_dir) / LOCK_NAME
-        self._local = threading.local()
+        self.path = Path(library_dir).resolve() / LOCK_NAME
 
     @contextmanager
     def held(
@@ -40,13 +39,14 @@ class IndexingLock:
     ) -> Iterator[bool]:
         """Hold the lock for the block; yields False (lock not taken) if ``cancelled`` is set
         while waiting. ``on_wait`` runs once when another indexer holds the lock."""
-        depth = getattr(self._local, "depth", 0)
-        if depth:
-            self._local.depth = depth + 1
+        depths = _held_by_this_thread()
+        key = str(self.path)
+        if depths.get(key):
+            depths[key] += 1
             try:
                 yield True
             finally:
-                self._local.depth = depth
+                depths[key] -= 1
             return
         with open(self.path, "a+b") as handle:
             waited = False
@@ -58,12 +58,24 @@ class IndexingLock:
                     on_wait()
                 waited = True
                 time.sleep(POLL_S)
-            self._local.depth = 1
+            depths[key] = 1
             try:
                 yield True
             finally:
-                self._local.depth = 0
+                depths[key] = 0
                 _unlock(handle.fileno())
+
+
+# Which libraries the current thread holds, and how deeply: any IndexingLock object of the same
+# library is re-entrant within a thread (the OS lock itself is per open file, not per thread).
+_THREAD_STATE = threading.local()
+
+
+def _held_by_this_thread() -> dict[str, int]:
+    depths = getattr(_THREAD_STATE, "depths", None)
+    if depths is None:
+        depths = _THREAD_STATE.depths = {}
+    return depths
 
 
 if sys.platform == "win32":

@@ -24,8 +24,9 @@ import numpy as np
 
 from organizer.library.database import Database, translate_sqlite_errors
 from organizer.library.query import compile_query, parse_query
-from organizer.library.tag_names import TagNameError, printable, valid_tag_name
+from organizer.library.tag_names import TagNameError, valid_tag_name
 from organizer.metadata.image_info import ImageInfo
+from organizer.text import printable
 
 # Embeddings are stored as float16 blobs; a blob's length tells which model's embedding it is.
 EMBEDDING_DTYPE = np.dtype(np.float16)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from organizer.errors import OrganizerError
+from organizer.text import printable
 
 # IPTC keywords hold at most 64 bytes; a longer name is a sentence, not a tag.
 MAX_TAG_NAME_CHARS = 64
@@ -28,15 +29,3 @@ def valid_tag_name(name: str) -> str:
     if len(cleaned) > MAX_TAG_NAME_CHARS:
         raise TagNameError(f"a tag name can have at most {MAX_TAG_NAME_CHARS} characters")
     return cleaned
-
-
-def printable(value: object) -> str:
-    """``value`` as text safe to show in a terminal: control and format characters as ``\\x..``
-    escapes, undecodable bytes of file names as U+FFFD."""
-    text = str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    if text.isprintable():
-        return text
-    return "".join(
-        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
-        for ch in text
-    )
