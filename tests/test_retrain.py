@@ -163,10 +163,12 @@ def test_new_tag_is_suggested_on_other_library_photos(trained) -> None:
     recall = len(suggested & desert) / len(desert - confirmed)
     precision = len(suggested & desert) / max(len(suggested), 1)
     base_rate = len(desert & others) / len(others)
-    # The threshold aims at finding 80% of the concept (docs/retraining.md); suggestions must
-    # concentrate on it well above its share of the library.
-    assert recall >= 0.5, recall
-    assert precision >= 1.5 * base_rate, (precision, base_rate)
+    # Precision first (docs/retraining.md): a new tag is shown where it is probably right, on a
+    # useful part of the concept, and far more often on it than its share of the library.
+    print(f"precision {precision:.2f} recall {recall:.2f} base rate {base_rate:.2f}")
+    assert precision >= 0.8, (precision, recall)
+    assert recall >= 0.1, (precision, recall)
+    assert precision >= 2 * base_rate, (precision, base_rate)
 
 
 def test_rejected_mistake_became_rarer(trained) -> None:

@@ -14,6 +14,7 @@ import threading
 from organizer.app import App
 from organizer.cli.progress import TerminalProgress
 from organizer.errors import OrganizerError
+from organizer.text import printable
 
 INSTALL_HINT = (
     "install the training extra from Organizer's source folder: pip install '.[train]'"
@@ -118,6 +119,14 @@ def print_summary(summary: dict) -> None:
             f"{tag['suggested_before']:>7.1%} -> {tag['suggested_after']:<7.1%}  {ap:>5}"
         )
     print("errors: held-out corrections the model gets wrong (before = current model)")
+    gate = summary.get("gate")
+    if gate and gate["changes"]:
+        print(f"\nsuggestions on the photos you did not correct ({gate['photos']} photos):")
+        print(f"{'tag':<20} {'before':>7} {'after':>7} {'gained':>7} {'lost':>7}")
+        for change in gate["changes"]:
+            mark = "  <- " + change["problem"] if change["problem"] else ""
+            print(f"{printable(change['tag']):<20} {change['before']:>7} {change['after']:>7} "
+                  f"{change['appeared']:>7} {change['disappeared']:>7}{mark}")
     for name, count in sorted(summary["waiting_for_examples"].items()):
         print(f"{name}: {count} confirmed photos; a new tag needs "
               f"{summary['min_confirmed_examples']}")

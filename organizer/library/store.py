@@ -303,6 +303,26 @@ class Library:
             return None
         return np.frombuffer(row[0], dtype=EMBEDDING_DTYPE).astype(np.float32)
 
+    def reviewed_photos(self, tag_id: int) -> tuple[list[int], list[int]]:
+        """(confirmed, rejected) photo ids of a tag: what a person decided on it."""
+        rows = self.database.execute(
+            "SELECT photo_id, state FROM photo_tags WHERE tag_id = ? "
+            "AND state IN ('confirmed', 'rejected') ORDER BY photo_id",
+            (tag_id,),
+        ).fetchall()
+        return (
+            [pid for pid, state in rows if state == "confirmed"],
+            [pid for pid, state in rows if state == "rejected"],
+        )
+
+    def photo_ids_with_embedding(self, dim: int) -> list[int]:
+        """Every photo holding an embedding of ``dim`` columns, by id."""
+        rows = self.database.execute(
+            "SELECT id FROM photos WHERE length(embedding) = ? ORDER BY id",
+            (dim * EMBEDDING_DTYPE.itemsize,),
+        ).fetchall()
+        return [row[0] for row in rows]
+
     def embeddings(self, photo_ids: Sequence[int], dim: int) -> tuple[list[int], np.ndarray]:
         """(ids, float32 [len(ids), dim]) of the given photos that hold an embedding of ``dim``
         columns, by id. Others are left out: not tagged yet, embedded by a model of another

@@ -1,0 +1,173 @@
+"""Learning what the model does not know, as a user teaches it (issue #12): a new concept from
+10 photos, an invented tag that must not take over, and a gate that refuses a damaging model.
+
+Real photos (houses-rooms: bathrooms are not in the shipped vocabulary), the shipped model,
+a real library, ``organizer train`` as the user runs it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from organizer.app import open_app
+from organizer.tagging.evaluation import average_precision
+from organizer.tagging.model_gate import compare_on_library
+from organizer.tagging.rescore import HEAD_FILE, HeadArrays
+from tests.helpers import run_cli
+
+pytest.importorskip("torch", reason="training needs organizer[train]")
+
+CONCEPT = "bathroom"
+PER_CLASS = 30
+TAUGHT = 10
+# Chance is the concept's share of the held-out photos (~0.22). The leave-concept-out
+# measurement (docs/retraining.md) gives bathroom AP 0.83 from 10 photos in a 7,000-photo mixed
+# library; this library is smaller and its other rooms are the hardest negatives there are.
+AP_FLOOR = 0.7
+
+
+@pytest.fixture(scope="module")
+def rooms(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("learning")
+    source = shared_data / "photos" / "houses-rooms"
+    with open(source / "labels.csv", newline="") as handle:
+        labels = {row["file"]: set(row["labels"].split(";")) for row in csv.DictReader(handle)}
+    kinds = ("bathroom", "bedroom", "kitchen", "house")
+    chosen = {
+        kind: sorted(f for f, ls in labels.items() if kind in ls)[:PER_CLASS] for kind in kinds
+    }
+    folder = root / "photos"
+    folder.mkdir()
+    for names in chosen.values():
+        for name in names:
+            shutil.copyfile(source / "images" / name, folder / name)
+    coco = sorted((shared_data / "photos" / "coco128" / "images").glob("*.jpg"))[:PER_CLASS]
+    for photo in coco:
+        shutil.copyfile(photo, folder / photo.name)
+    library = root / "library"
+    assert run_cli("config", "use_gpu", "0", library=library).returncode == 0
+    added = run_cli("add", folder, library=library)
+    assert added.returncode == 0, added.stderr
+    return {"library": library, "folder": folder, "chosen": chosen, "coco": [p.name for p in coco]}
+
+
+def _scores(library: Path, tag: str) -> dict[str, float]:
+    """The new tag's score on every photo, from the active head and the stored embeddings."""
+    app = open_app(library)
+    try:
+        bundle = app.active_bundle()
+        head = HeadArrays.load(bundle.directory / HEAD_FILE)
+        column = bundle.tag_names.index(tag)
+        ids = app.library.photo_ids_with_embedding(head.weight.shape[0])
+        found, x = app.library.embeddings(ids, head.weight.shape[0])
+        probabilities = head.probabilities(x)[:, column]
+        return {
+            Path(app.library.photo_path(pid)).name: float(p)
+            for pid, p in zip(found, probabilities, strict=True)
+        }
+    finally:
+        app.close()
+
+
+def test_more_like_these_from_the_first_confirmed_photo(rooms) -> None:
+    library, folder = rooms["library"], rooms["folder"]
+    first = rooms["chosen"][CONCEPT][-1]
+    assert run_cli("tag", folder / first, "--add", "loo", library=library).returncode == 0
+    queue = run_cli("suggest", "loo", "--limit", "10", "--json", library=library)
+    assert queue.returncode == 0, queue.stderr
+    names = [Path(p["path"]).name for p in json.loads(queue.stdout)["photos"]]
+    assert len(names) == 10 and first not in names
+    hits = sum(name in rooms["chosen"][CONCEPT] for name in names)
+    assert hits >= 7, names  # a quarter of the library is bathrooms: chance gives 2 or 3
+    unknown = run_cli("suggest", "unicorn", library=library)
+    assert unknown.returncode == 1 and "no tag named 'unicorn'" in unknown.stderr
+
+
+def test_a_new_concept_taught_from_ten_photos(rooms) -> None:
+    library, folder = rooms["library"], rooms["folder"]
+    taught = rooms["chosen"][CONCEPT][:TAUGHT]
+    tagged = run_cli("tag", *(folder / n for n in taught), "--add", "washroom", library=library)
+    assert tagged.returncode == 0, tagged.stderr
+    trained = run_cli("train", "--json", library=library)
+    assert trained.returncode == 0, trained.stderr
+    summary = json.loads(trained.stdout.strip().splitlines()[-1])
+    assert summary["new_tags"] == ["washroom"] and summary["activated"], summary["decision"]
+    assert summary["gate"]["passed"]
+
+    scores = _scores(library, "washroom")
+    held_out = [name for name in scores if name not in taught]
+    truth = np.array([name in rooms["chosen"][CONCEPT] for name in held_out])
+    values = np.array([scores[name] for name in held_out])
+    ap = average_precision(values, truth)
+    assert ap >= AP_FLOOR, ap
+    shown = values >= 0.5  # new tags are shown at probability 0.5 (few_shot.head_column)
+    precision = (shown & truth).sum() / max(shown.sum(), 1)
+    assert shown.sum() >= 3 and precision >= 0.8, (shown.sum(), precision)
+
+
+def test_an_invented_tag_on_unrelated_photos_does_not_take_over(rooms) -> None:
+    library, folder = rooms["library"], rooms["folder"]
+    unrelated = [rooms["chosen"]["kitchen"][0], rooms["chosen"]["house"][1], *rooms["coco"][2:5]]
+    tagged = run_cli(
+        "tag", *(folder / n for n in unrelated), "--add", "camera test", library=library
+    )
+    assert tagged.returncode == 0, tagged.stderr
+    trained = run_cli("train", "--json", library=library)
+    assert trained.returncode == 0, trained.stderr
+    found = run_cli("search", '"camera test"', "--json", library=library)
+    paths = {Path(p).name for p in json.loads(found.stdout)["paths"]}
+    others = paths - set(unrelated)
+    total = 4 * PER_CLASS + len(rooms["coco"])
+    assert len(others) <= 0.25 * total, len(others)  # was 99.2% of a library (issue #12)
+
+
+def test_the_gate_refuses_a_model_that_wrecks_a_tag_nobody_corrected(rooms) -> None:
+    app = open_app(rooms["library"])
+    try:
+        bundle = app.active_bundle()
+        head = HeadArrays.load(bundle.directory / HEAD_FILE)
+        names = bundle.tag_names
+        ids, x = app.library.embeddings(
+            app.library.photo_ids_with_embedding(head.weight.shape[0]), head.weight.shape[0]
+        )
+        suggested = head.probabilities(x) >= bundle.thresholds
+        shown = suggested.sum(axis=0)
+        victim = int(np.argmax(shown))  # the tag suggested most often here (indoor, say)
+        damaged = HeadArrays(**{**vars(head), "bias": head.bias.copy()})
+        damaged.bias[victim] -= 20.0
+        same = compare_on_library(
+            app.library, head, bundle.thresholds, head, bundle.thresholds, names, {}
+        )
+        assert same.passed and same.changes == []
+        report = compare_on_library(
+            app.library, head, bundle.thresholds, damaged, bundle.thresholds, names, {}
+        )
+        assert not report.passed
+        (change,) = report.changes
+        assert change.tag == names[victim] and change.disappeared == shown[victim] > 5
+        assert f"{shown[victim]} → 0 suggestions on photos you didn't correct" in change.problem
+        assert len(change.lost) == min(6, shown[victim])
+        # The same loss, where the user rejected the tag on half of those photos, is what the
+        # corrections explain: it passes.
+        showing = [pid for pid, row in zip(ids, suggested, strict=True) if row[victim]]
+        rejected = set(showing[: len(showing) // 2])
+        explained = compare_on_library(
+            app.library,
+            head,
+            bundle.thresholds,
+            damaged,
+            bundle.thresholds,
+            names,
+            {names[victim]: (set(), rejected)},
+        )
+        (change,) = explained.changes
+        assert change.disappeared == len(showing) - len(rejected)
+        assert change.problem is None and explained.passed
+    finally:
+        app.close()

@@ -1,0 +1,60 @@
+"""The user's new tags in a retrained head: nearest-centroid columns (organizer.tagging.few_shot)
+instead of a classifier fitted on a handful of examples. No torch."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from organizer.tagging import few_shot
+from training.head import HeadParameters
+from training.retrain_fit import FitResult, TagReport, TagTask
+
+
+def add_new_tags(fit: FitResult, embeddings: np.ndarray, tasks: list[TagTask]) -> FitResult:
+    """``fit`` with one column appended per new tag; ``embeddings`` are the training photos
+    (the corrected ones and a sample of the library, as ``organizer train`` reads them)."""
+    if not tasks:
+        return fit
+    stats = few_shot.EmbeddingStats.of(embeddings)
+    head = fit.head
+    columns: list[tuple[np.ndarray, float]] = []
+    reports = list(fit.reports)
+    for task in tasks:
+        positives = embeddings[task.rows[task.labels == 1]]
+        negatives = embeddings[task.rows[task.labels == 0]]
+        tag = few_shot.centroid_tag(stats, positives, embeddings, negatives)
+        columns.append(tag.head_column())
+        loo = few_shot.leave_one_out_scores(stats, positives, negatives)
+        shown = tag.scores(embeddings) >= tag.threshold
+        corrected = np.zeros(len(embeddings), bool)
+        corrected[task.rows] = True
+        reports.append(
+            TagReport(
+                tag=task.name,
+                new=True,
+                confirmed=len(positives),
+                rejected=len(negatives),
+                errors_before=len(positives),  # the old model has no such tag
+                errors_after=int((loo < tag.threshold).sum()) if len(loo) else 0,
+                threshold_before=None,
+                threshold_after=0.5,
+                held_out_ap=None,
+                suggested_before=0.0,
+                suggested_after=float(shown[~corrected].mean()),
+            )
+        )
+    weights = np.stack([w for w, _ in columns], axis=1).astype(np.float32)
+    biases = np.array([b for _, b in columns], dtype=np.float32)
+    n_new = len(tasks)
+    extended = HeadParameters(
+        fc_weight=head.fc_weight,
+        fc_bias=head.fc_bias,
+        class_map=np.concatenate(
+            [head.class_map, np.zeros((head.class_map.shape[0], n_new), np.float32)], 1
+        ),
+        prior_scale=np.concatenate([head.prior_scale, np.zeros(n_new, np.float32)]),
+        weight=np.concatenate([head.weight, weights], 1),
+        bias=np.concatenate([head.bias, biases]),
+    )
+    thresholds = np.concatenate([fit.thresholds, np.full(n_new, 0.5)])
+    return FitResult(extended, thresholds, reports, fit.history)
