@@ -176,7 +176,16 @@ class App:
             read_keywords=lambda path: keywords_as_tags(self.metadata.read_keywords(path)),
             on_tagged=on_tagged,
             refresh_model=lambda: self.refresh_model(library),
+            settle_writes=lambda: self.settle_interrupted_writes(library),
         )
+
+    def settle_interrupted_writes(self, library: Library | None = None) -> int:
+        """Finish the bookkeeping of keyword writes a crash or kill interrupted (cheap when
+        there are none: the exiv2 service only starts when there is one)."""
+        library = library or self.library
+        if not library.write_intents():
+            return 0
+        return self.writeback(library).recover_write_intents()
 
     def close(self) -> None:
         if self._metadata is not None:

@@ -32,18 +32,19 @@ def _photo(library: Library, tmp_path: Path, name: str = "a.jpg") -> int:
 def test_new_library_uses_wal_and_records_migrations(library: Library) -> None:
     assert library.database.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     versions = library.database.execute("SELECT version FROM migrations").fetchall()
-    assert versions == [(1,)]
+    assert versions == [(v,) for v, _, _ in database_module.MIGRATIONS]
 
 
 def test_pending_migration_backs_up_first(tmp_path: Path, monkeypatch) -> None:
     open_database(tmp_path).close()
-    extra = (2, "add a column", "ALTER TABLE photos ADD COLUMN rating INTEGER")
+    latest = database_module.MIGRATIONS[-1][0]
+    extra = (latest + 1, "add a column", "ALTER TABLE photos ADD COLUMN rating INTEGER")
     monkeypatch.setattr(database_module, "MIGRATIONS", [*database_module.MIGRATIONS, extra])
     database = open_database(tmp_path)
-    backup = tmp_path / "library.sqlite.before-v2.bak"
+    backup = tmp_path / f"library.sqlite.before-v{latest + 1}.bak"
     assert backup.exists()
-    assert sqlite3.connect(backup).execute("PRAGMA user_version").fetchone()[0] == 1
-    assert database.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert sqlite3.connect(backup).execute("PRAGMA user_version").fetchone()[0] == latest
+    assert database.execute("PRAGMA user_version").fetchone()[0] == latest + 1
     database.close()
 
 

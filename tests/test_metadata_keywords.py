@@ -37,7 +37,9 @@ def as_list(value: object) -> list[str]:
 @pytest.fixture
 def photo(shared_data: Path, tmp_path: Path) -> Path:
     target = tmp_path / "photo.jpg"
-    shutil.copyfile(shared_data / "metadata/exif-py/jpg/Canon_40D.jpg", target)
+    # EXIF without thumbnail, GPS or maker notes: the kind Organizer adds XPKeywords to.
+    shutil.copyfile(shared_data / "metadata/orientation/Landscape_1.jpg", target)
+    target.chmod(0o644)
     return target
 
 
@@ -148,3 +150,26 @@ def test_legacy_latin1_iptc_is_left_alone(photo, service):
     tags = exiftool_read(photo)
     assert as_list(tags["IPTC:Keywords"]) == ["alt"]
     assert as_list(tags["XMP-dc:Subject"]) == ["neu"]
+
+
+def test_camera_exif_with_thumbnail_and_gps_stays_byte_identical(shared_data, tmp_path, service):
+    """exiv2 rebuilding such EXIF broke thumbnails and GPS pointers in real files (issue #14):
+    it is never rebuilt; XMP and IPTC carry the keywords, and the note says why."""
+    from organizer.metadata.jpeg import header_segments
+
+    photo = tmp_path / "canon.jpg"
+    shutil.copyfile(shared_data / "metadata/exif-py/jpg/Canon_40D.jpg", photo)
+    photo.chmod(0o644)
+
+    def exif_segment(data: bytes) -> bytes:
+        segments, _ = header_segments(data)
+        (exif,) = [s for s in segments if s.kind(data) == "exif"]
+        return data[exif.start : exif.end]
+
+    before = exif_segment(photo.read_bytes())
+    result = service.write_keywords(photo, ["dog", "holiday"])
+    assert result.changed and any("XPKeywords not written" in n for n in result.notes)
+    assert exif_segment(photo.read_bytes()) == before
+    tags = exiftool_read(photo)
+    assert as_list(tags.get("XMP-dc:Subject")) == ["dog", "holiday"]
+    assert as_list(tags.get("IPTC:Keywords")) == ["dog", "holiday"]

@@ -258,6 +258,18 @@ def _check_sidecar(corpus: Corpus, rel: str, outcome: WriteResult, after: dict) 
 def test_most_of_the_corpus_is_written(corpus: Corpus) -> None:
     """Refusals are the exception: a writer that refused everything would pass the above."""
     refused = {rel for rel, o in corpus.outcomes.items() if isinstance(o, MetadataWriteError)}
+    sidecar = {
+        rel
+        for rel, o in corpus.outcomes.items()
+        if isinstance(o, WriteResult) and o.target != corpus.copies[rel].resolve()
+    }
+    print(
+        f"\nmetadata corpus: {len(corpus.outcomes)} tried, "
+        f"{len(corpus.outcomes) - len(refused) - len(sidecar)} written into the file, "
+        f"{len(sidecar)} sidecar, {len(refused)} refused"
+    )
+    for rel in sorted(refused):
+        print(f"  refused {rel}: {corpus.outcomes[rel].reason}")
     assert refused >= MUST_REFUSE
     assert len(refused) <= len(corpus.outcomes) // 8, sorted(refused)
     must_write = [rel for rel in corpus.copies if "orientation/" in rel or "gps/" in rel]

@@ -157,7 +157,9 @@ def test_writing_keywords_from_the_app_does_not_retag(
     keywords = app.metadata.read_keywords(photos[0]).flat
     assert set(_model_tags(app, _photo_id(app, photos[0]))) <= set(keywords)
     # Recorded where the watcher looks: these writes are known as Organizer's own.
-    assert all(bridge.watcher.is_own_write(str(p)) for p in photos)
+    # (A photo whose own XMP other programs misread gets a sidecar: that is the file written.)
+    written = [next((x for x in (p.with_name(p.name + ".xmp"),) if x.exists()), p) for p in photos]
+    assert all(bridge.watcher.is_own_write(str(p)) for p in written)
 
     # A photo saved by "another program" after the writes: once the watcher has handled it,
     # it has handled the writes' events too (they came first).

@@ -43,7 +43,7 @@ def photo(tmp_path: Path, shared_data: Path) -> Path:
     folder = tmp_path / "photos"
     folder.mkdir()
     target = folder / "camera.jpg"
-    shutil.copy(shared_data / "metadata" / "exif-py" / "jpg" / "Canon_40D.jpg", target)
+    shutil.copy(shared_data / "metadata" / "orientation" / "Landscape_1.jpg", target)
     target.chmod(0o644)
     # Another program's keyword, present before Organizer sees the file.
     subprocess.run(

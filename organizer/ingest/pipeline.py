@@ -88,17 +88,21 @@ class Pipeline:
         read_keywords: KeywordReader | None = None,
         on_tagged: Callable[[list[int]], None] | None = None,
         refresh_model: Callable[[], object] | None = None,
+        settle_writes: Callable[[], object] | None = None,
     ) -> None:
         """``read_keywords`` reads keywords other programs wrote into a file; ``on_tagged``
         receives the ids of each committed batch of newly tagged photos (automatic write-back);
         ``refresh_model`` runs before each tagging pass so that a long-lived pipeline (the
-        watcher) picks up a model activated meanwhile by training or a rollback.
+        watcher) picks up a model activated meanwhile by training or a rollback;
+        ``settle_writes`` before each scan, so that keyword writes a crash interrupted are
+        known as Organizer's before their files are read as changed.
         """
         self.library = library
         self.engine = engine
         self.read_keywords = read_keywords
         self.on_tagged = on_tagged
         self.refresh_model = refresh_model
+        self.settle_writes = settle_writes
         self.lock = IndexingLock(library.root)
         self._tag_ids: dict[str, int] = {}
         self._tag_ids_version: str | None = None
@@ -141,6 +145,8 @@ class Pipeline:
         report = ScanReport()
         with self.exclusive(progress, cancelled) as acquired:
             if acquired:
+                if self.settle_writes is not None:
+                    self.settle_writes()
                 targets = [Path(r).resolve() for r in roots] if roots else self._watched()
                 for root in targets:
                     self.reconcile(root, report, progress, cancelled)

@@ -365,7 +365,10 @@ class FolderWatcher:
         own: list[FileStat] = []
         others: list[FileStat] = []
         for stat in found.values():
-            (own if self.is_own_write(stat.path) else others).append(stat)
+            # This process's writes are in OwnWrites; any Organizer process's write in progress
+            # has an intent in the index (recorded before the file was replaced).
+            mine = self.is_own_write(stat.path) or self.library.has_write_intent(stat.path)
+            (own if mine else others).append(stat)
         return others, own
 
     def _refresh_own_writes(self, written: list[FileStat]) -> None:

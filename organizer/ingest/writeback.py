@@ -7,6 +7,7 @@ that removing a tag later removes only Organizer's keyword and a rescan sees no 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,11 +16,12 @@ from pathlib import Path
 
 from organizer.ingest.files import content_hash
 from organizer.library.store import Library
-from organizer.metadata.errors import MetadataWriteError
+from organizer.metadata.errors import MetadataReadError, MetadataWriteError
 from organizer.metadata.keywords import FileKeywords
 from organizer.metadata.writer import MetadataService, WriteRequest
 
 WRITE_BATCH = 32
+log = logging.getLogger(__name__)
 
 
 class WriteMode(Enum):
@@ -68,6 +70,7 @@ class KeywordWriteback:
         report = WriteReport()
         if mode is WriteMode.OFF:
             return report
+        self.recover_write_intents()
         for start in range(0, len(photo_ids), WRITE_BATCH):
             if cancelled is not None and cancelled.is_set():
                 report.cancelled = True
@@ -80,40 +83,77 @@ class KeywordWriteback:
         return report
 
     def _write_batch(self, photo_ids: Sequence[int], mode: WriteMode, report: WriteReport) -> None:
-        requests = [self._request(photo_id, mode) for photo_id in photo_ids]
-        outcomes = self.service.write_many(
-            [request for _, request in requests], keep_mtime=self.keep_mtime
-        )
-        updates = []
-        for (photo_id, request), outcome in zip(requests, outcomes, strict=True):
-            if isinstance(outcome, MetadataWriteError):
-                report.failed.append((str(request.path), outcome.reason))
+        """Each file: intent recorded → file replaced → write recorded, intent cleared. A crash
+        at any point leaves an intent that ``recover_write_intents`` settles from the file."""
+        for photo_id in photo_ids:
+            request = self._request(photo_id, mode)
+            self.library.begin_write_intent(
+                photo_id,
+                str(request.path),
+                [*request.previously_written.flat, *request.keywords],
+                [*request.previously_written.hierarchical, *request.hierarchical],
+            )
+            try:
+                outcome = self.service.write_keywords(
+                    request.path,
+                    request.keywords,
+                    request.hierarchical,
+                    request.previously_written,
+                    keep_mtime=self.keep_mtime,
+                )
+            except MetadataWriteError as error:
+                report.failed.append((str(request.path), error.reason))
+                with self.library.transaction() as db:
+                    self.library.clear_write_intent(db, photo_id)  # the file is untouched
                 continue
             report.notes.extend(f"{request.path}: {note}" for note in outcome.notes)
-            if not outcome.changed:
-                report.unchanged += 1
-            else:
+            if outcome.changed:
                 report.written += 1
-            stat = request.path.stat()
-            updates.append((photo_id, outcome.written, stat, content_hash(request.path)))
-        with self.library.transaction() as db:
-            for photo_id, written, stat, digest in updates:
-                self.library.record_written(
-                    db,
-                    photo_id,
-                    written.flat,
-                    written.hierarchical,
-                    stat.st_size,
-                    stat.st_mtime_ns,
-                    digest,
-                )
+            else:
+                report.unchanged += 1
+            self._record(photo_id, request.path, outcome.written)
 
-    def _request(self, photo_id: int, mode: WriteMode) -> tuple[int, WriteRequest]:
+    def _record(self, photo_id: int, path: Path, written: FileKeywords) -> None:
+        stat = path.stat()
+        digest = content_hash(path)
+        with self.library.transaction() as db:
+            self.library.record_written(
+                db,
+                photo_id,
+                written.flat,
+                written.hierarchical,
+                stat.st_size,
+                stat.st_mtime_ns,
+                digest,
+            )
+            self.library.clear_write_intent(db, photo_id)
+
+    def recover_write_intents(self) -> int:
+        """Settle writes a crash interrupted: whichever of the intended and the previously
+        owned keywords the file now holds are Organizer's. Returns how many were settled."""
+        settled = 0
+        for photo_id, path, ours, hierarchical in self.library.write_intents():
+            try:
+                found = self.service.read_keywords(path)
+            except (MetadataReadError, OSError) as error:
+                log.warning("cannot settle the interrupted write of %s: %s", path, error)
+                with self.library.transaction() as db:
+                    self.library.clear_write_intent(db, photo_id)
+                continue
+            owned = FileKeywords(
+                tuple(k for k in found.flat if k in set(ours)),
+                tuple(k for k in found.hierarchical if k in set(hierarchical)),
+            )
+            self._record(photo_id, Path(path), owned)
+            settled += 1
+        return settled
+
+    def _request(self, photo_id: int, mode: WriteMode) -> WriteRequest:
         path = Path(self.library.photo_path(photo_id))
         flat, hierarchical = self.library.keywords_to_write(photo_id, mode is WriteMode.ALL)
         before_flat, before_hierarchical = self.library.written_keywords(photo_id)
         previous = FileKeywords(tuple(before_flat), tuple(before_hierarchical))
-        return photo_id, WriteRequest(path, tuple(flat), tuple(hierarchical), previous)
+        return WriteRequest(path, tuple(flat), tuple(hierarchical), previous)
 
 
 def keywords_as_tags(keywords: FileKeywords) -> list[str]:

@@ -71,4 +71,20 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        2,
+        "write intents",
+        """
+        -- A keyword write about to replace a file: recorded (and committed) before the file is
+        -- replaced, cleared with the write's record after it, so that after a crash in between
+        -- the next run knows which of the file's keywords are Organizer's.
+        CREATE TABLE write_intents (
+            photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            keywords TEXT NOT NULL,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX write_intents_path ON write_intents(path);
+        """,
+    ),
 ]

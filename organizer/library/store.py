@@ -12,6 +12,7 @@ Provenance rules (one row per photo and tag):
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import sqlite3
@@ -536,6 +537,40 @@ class Library:
             (photo_id,),
         ).fetchall()
         return [k for h, k in rows if not h], [k for h, k in rows if h]
+
+    def begin_write_intent(
+        self, photo_id: int, path: str, ours: Iterable[str], hierarchical: Iterable[str]
+    ) -> None:
+        """Durably note, before a file is replaced, every keyword that will be Organizer's
+        (what it owned before and what it is about to write), flat and hierarchical."""
+        keywords = {"flat": sorted(set(ours)), "hierarchical": sorted(set(hierarchical))}
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO write_intents (photo_id, path, keywords, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (photo_id, path, json.dumps(keywords, ensure_ascii=False), time.time()),
+            )
+
+    def write_intents(self) -> list[tuple[int, str, list[str], list[str]]]:
+        """(photo id, path, flat, hierarchical) of writes that began and were never recorded."""
+        rows = self.database.execute(
+            "SELECT photo_id, path, keywords FROM write_intents ORDER BY photo_id"
+        ).fetchall()
+        found = []
+        for photo_id, path, text in rows:
+            keywords = json.loads(text)
+            found.append((photo_id, path, keywords["flat"], keywords["hierarchical"]))
+        return found
+
+    def has_write_intent(self, path: str) -> bool:
+        """Whether some Organizer process is writing keywords into ``path`` right now."""
+        row = self.database.execute(
+            "SELECT 1 FROM write_intents WHERE path = ? LIMIT 1", (path,)
+        ).fetchone()
+        return row is not None
+
+    def clear_write_intent(self, db: sqlite3.Connection, photo_id: int) -> None:
+        db.execute("DELETE FROM write_intents WHERE photo_id = ?", (photo_id,))
 
     def record_written(
         self,

@@ -136,3 +136,24 @@ def _webp_fingerprint(data: bytes) -> str:
             digest.update(data[pos : pos + 8 + length])
         pos = end
     return digest.hexdigest()
+
+
+_PNG_TEXT_CHUNKS = frozenset({b"tEXt", b"zTXt", b"iTXt"})
+_XMP_PNG_KEYWORD = b"XML:com.adobe.xmp\x00"
+
+
+def png_text_chunks(data: bytes) -> list[bytes]:
+    """Every text chunk of a PNG except its XMP packet, raw (keyword, language tag, text):
+    what a keyword write must leave exactly as it was."""
+    chunks = []
+    pos = 8
+    while pos + 12 <= len(data):
+        length = int.from_bytes(data[pos : pos + 4], "big")
+        kind = data[pos + 4 : pos + 8]
+        body = data[pos + 8 : pos + 8 + length]
+        if kind in _PNG_TEXT_CHUNKS and not body.startswith(_XMP_PNG_KEYWORD):
+            chunks.append(kind + body)
+        pos += 12 + length
+        if kind == b"IEND":
+            break
+    return chunks

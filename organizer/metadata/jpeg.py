@@ -43,6 +43,23 @@ class Segment:
         return "other"
 
 
+def has_hidden_xmp(data: bytes) -> bool:
+    """An APP1 segment holding an XMP packet under a non-standard header: exiv2 does not see
+    it (and would add a second packet beside it), while exiftool and others read it, so
+    keywords written next to it would be shadowed by the old ones."""
+    try:
+        segments, _ = header_segments(data)
+    except JpegStructureError:
+        return False
+    for segment in segments:
+        payload = data[segment.start : segment.end]
+        if segment.marker == _APP1 and segment.kind(data) == "other" and (
+            b"<x:xmpmeta" in payload or b"<?xpacket" in payload
+        ):
+            return True
+    return False
+
+
 def header_segments(data: bytes) -> tuple[list[Segment], int]:
     """Segments before the first SOS, and the offset where the SOS (image data) starts."""
     if not data.startswith(_SOI):

@@ -52,9 +52,14 @@ from organizer.metadata.errors import MetadataReadError, MetadataWriteError
 from organizer.metadata.exiv2_io import Exiv2Error, Table, Tables
 from organizer.metadata.formats import HEADER_BYTES, FormatError, FormatInfo, Storage, classify
 from organizer.metadata.formats import sniff as sniff_format
-from organizer.metadata.image_data import ImageDataError, check_decodes, fingerprint
+from organizer.metadata.image_data import (
+    ImageDataError,
+    check_decodes,
+    fingerprint,
+    png_text_chunks,
+)
 from organizer.metadata.iptc import IptcStructureError
-from organizer.metadata.jpeg import JpegStructureError, splice
+from organizer.metadata.jpeg import JpegStructureError, has_hidden_xmp, splice
 from organizer.metadata.keywords import (
     KEYWORD_FIELDS,
     XMP_DIGIKAM_TAGS,
@@ -91,10 +96,14 @@ _OFFSET_TAGS = frozenset(
 _EXIF_ADDED_WITH_NEW_BLOCK = frozenset(exiv2_io.REQUIRED_IFD0_TAGS)
 # EXIF parts holding offsets exiv2 cannot fix when it rebuilds the EXIF block: exiftool finds
 # broken maker notes and PrintIM in files where exiv2's own re-read looks perfect.
+# exiftool finds broken maker notes, thumbnails (their pointer moved into the XMP segment) and
+# GPS/IFD1 pointers in files where exiv2's own re-read looks perfect, so any EXIF holding such
+# parts is never rebuilt: XPKeywords is left out there, the camera's EXIF stays byte-identical.
 _FRAGILE_EXIF = frozenset({"Exif.Photo.MakerNote", "Exif.Image.PrintImageMatching"})
+_FRAGILE_EXIF_GROUPS = ("Exif.Thumbnail.", "Exif.GPSInfo.", "Exif.Iop.")
 EXIF_RELOCATION_NOTE = (
-    "XPKeywords not written: adding it would move the camera's maker notes (XMP and IPTC have "
-    "the keywords)"
+    "XPKeywords not written: adding it would rebuild the camera's EXIF (maker notes, thumbnail "
+    "or GPS pointers); XMP and IPTC have the keywords"
 )
 # exiv2 adds these IPTC envelope records when it creates an IPTC block.
 _IPTC_ADDED_BY_EXIV2 = frozenset({"Iptc.Envelope.ModelVersion", "Iptc.Application2.RecordVersion"})
@@ -231,9 +240,13 @@ class MetadataService:
                     note = "the file is read-only, so the keywords went to an .xmp sidecar"
                     return self._write_sidecar(photo, desired, request.previously_written, note)
                 raise MetadataWriteError(photo, "the file is read-only")
-            return self._write_embedded(
-                photo, st, fmt, desired, request.previously_written, keep_mtime
-            )
+            try:
+                return self._write_embedded(
+                    photo, st, fmt, desired, request.previously_written, keep_mtime
+                )
+            except NotSafeEmbedded as exc:
+                note = f"not written into the file ({exc}), so the keywords went to an .xmp sidecar"
+                return self._write_sidecar(photo, desired, request.previously_written, note)
         except MetadataWriteError:
             raise
         except (AtomicWriteError, Exiv2Error, ImageDataError, FormatError) as exc:
@@ -265,18 +278,41 @@ class MetadataService:
         data = photo.read_bytes()
         if len(data) != st.st_size:
             raise MetadataWriteError(photo, "the file changed while it was being read")
+        if fmt.name == "jpeg" and has_hidden_xmp(data):
+            note = (
+                "the file's XMP has a non-standard header that other programs read instead of "
+                "Organizer's, so the keywords went to an .xmp sidecar"
+            )
+            return self._write_sidecar(photo, desired, previously, note)
         if self._check_image_decodes:
             check_decodes(data, fmt.name)
         before_print = fingerprint(data, fmt.name)
 
-        before, plan, new_data = _render_embedded(photo, fmt, data, desired, previously)
+        try:
+            before, plan, new_data = _render_embedded(photo, fmt, data, desired, previously)
+        except NotSafeEmbedded:
+            raise
+        except Exiv2Error as exc:
+            raise NotSafeEmbedded(f"exiv2: {exc}") from exc
+        except AtomicWriteError as exc:
+            raise NotSafeEmbedded(_reason(exc)) from exc
         if new_data is None:
             return WriteResult(photo, photo, plan.written, False, plan.notes)
+        if fmt.name == "tiff" and _FRAGILE_EXIF.intersection(before.exif):
+            # exiv2 rewrites a TIFF's whole IFD structure, and maker notes with absolute offsets
+            # (DJI, some Nikon) come out garbled.
+            raise NotSafeEmbedded("rewriting this TIFF would move its maker notes")
 
         def check(temp: Path) -> None:
-            _verify(_read_tables_from(temp), before, plan)
-            if fingerprint(temp.read_bytes(), fmt.name) != before_print:
-                raise MetadataWriteError(photo, "verification failed: the image data would change")
+            written = temp.read_bytes()
+            try:
+                _verify(_read_tables_from(temp), before, plan)
+            except AtomicWriteError as exc:
+                raise NotSafeEmbedded(str(exc)) from exc
+            if fingerprint(written, fmt.name) != before_print:
+                raise NotSafeEmbedded("verification failed: the image data would change")
+            if fmt.name == "png" and png_text_chunks(written) != png_text_chunks(data):
+                raise NotSafeEmbedded("verification failed: other PNG text chunks would change")
             if keep_mtime:
                 set_times(temp, original)
 
@@ -362,9 +398,16 @@ def _read_keywords(path: Path) -> FileKeywords:
             header = handle.read(HEADER_BYTES)
     except OSError as exc:
         raise MetadataReadError(path, os_reason(exc)) from exc
+    sidecars = existing_sidecars(photo)
     if sniff_format(header) in _EXIV2_READABLE:
-        keywords = _read_file_keywords(photo, path)
-    for sidecar in existing_sidecars(photo):
+        try:
+            keywords = _read_file_keywords(photo, path)
+        except MetadataReadError:
+            if not sidecars:
+                raise
+            # exiv2 cannot parse the photo's own metadata (that is why it has a sidecar).
+            log.info("keywords of %s read from its sidecar only", path)
+    for sidecar in sidecars:
         keywords = keywords.merged(_read_file_keywords(sidecar, sidecar))
     return keywords
 
@@ -443,7 +486,7 @@ def _render_embedded(
     plan = plan_edit(
         existing, desired, previously, iptc=can.get("iptc", False), exif=can.get("exif", False)
     )
-    if plan.xp is not None and _FRAGILE_EXIF.intersection(before.exif):
+    if plan.xp is not None and _fragile_exif(before.exif):
         plan = plan.without_xp(EXIF_RELOCATION_NOTE)
     if not plan.changes_anything:
         return before, plan, None
@@ -456,6 +499,12 @@ def _render_embedded(
             return before, plan, None
         new_data = _apply(fmt, data, before, plan)
     return before, plan, new_data
+
+
+def _fragile_exif(exif: Table) -> bool:
+    return bool(_FRAGILE_EXIF.intersection(exif)) or any(
+        key.startswith(_FRAGILE_EXIF_GROUPS) for key in exif
+    )
 
 
 def _apply(fmt: FormatInfo, data: bytes, before: Tables, plan: EditPlan) -> bytes:
@@ -487,6 +536,11 @@ def _read_tables_from_bytes(data: bytes) -> Tables:
         return exiv2_io.read_tables(image)
     finally:
         image.close()
+
+
+class NotSafeEmbedded(AtomicWriteError):
+    """Writing into the file itself would change more than its keyword fields (or exiv2
+    cannot do it): the keywords go to an .xmp sidecar instead, and the photo stays as it is."""
 
 
 class _ExifWouldChange(AtomicWriteError):
