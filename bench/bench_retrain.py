@@ -32,7 +32,7 @@ from organizer.tagging.rescore import rescore_library  # noqa: E402
 from training.backbone import cached_embeddings, load_backbone  # noqa: E402
 from training.build_default_model import default_data_dir  # noqa: E402
 from training.datasets import read_labelled_set  # noqa: E402
-from training.head import HeadParameters, head_probabilities  # noqa: E402
+from training.head_params import HeadParameters, head_probabilities  # noqa: E402
 from training.retrain import MAX_ANCHOR_PHOTOS, plan_tasks, read_library  # noqa: E402
 from training.retrain_fit import TagTask, fit_corrections  # noqa: E402
 

@@ -92,6 +92,11 @@ def test_hostile_files_are_each_reported_and_the_run_goes_on(shared_data, tmp_pa
     assert {p.name for p in sorted(folder.glob("0*.jpg"))} <= paths
     assert "link.jpg" not in paths  # links are not followed into the index
 
+    odd = os.fsdecode(os.fsencode(folder) + b"/caf\xe9.jpg")
+    shown = run_cli("show", odd, library=library)
+    assert shown.returncode == 1 and "not in the library" in shown.stderr, shown.stderr
+    assert "Traceback" not in shown.stderr
+
     # Writing goes on past every bad file as well, and never through the link.
     linked_target = os.readlink(folder / "link.jpg")
     before = Path(linked_target).read_bytes()

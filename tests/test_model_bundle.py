@@ -155,7 +155,8 @@ def test_known_photos_get_their_tags(session, bundle, sample_images) -> None:
 def test_torch_reference_matches_onnx(session, head, sample_images) -> None:
     torch = pytest.importorskip("torch")
     from training.backbone import load_backbone
-    from training.head import HeadModule, HeadParameters
+    from training.head import HeadModule
+    from training.head_params import HeadParameters
 
     backbone = load_backbone()
     module = HeadModule(HeadParameters(**head))

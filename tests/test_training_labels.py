@@ -91,7 +91,7 @@ def test_coco_labels_parents_through_children_and_miml_rules_out_household_objec
 def test_landscapes_are_negatives_only_where_imagenet_sees_no_trace(shared_data: Path) -> None:
     from training.backbone import embed_files, load_backbone
     from training.build_default_model import add_negatives_imagenet_does_not_see, base_head
-    from training.head import head_probabilities
+    from training.head_params import head_probabilities
     from training.vocabulary import class_to_tag_matrix, read_imagenet_classes
     from training.wordnet import DEFAULT_WORDNET_DIR, WordNet
 

@@ -45,7 +45,7 @@ from training.cross_validation import (
 )
 from training.datasets import MIML_NEAR_DUPLICATES, LabelledSet, fold_indices, read_labelled_set
 from training.export import export_onnx, verify_onnx
-from training.head import HeadParameters, head_probabilities, prior_logits
+from training.head_params import HeadParameters, head_probabilities, prior_logits
 from training.indoor_outdoor import indoor_or_outdoor
 from training.model_card import render_model_card
 from training.vocabulary import VOCABULARY, class_to_tag_matrix, read_imagenet_classes

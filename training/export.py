@@ -10,7 +10,8 @@ import torch
 from efficientnet_lite_pytorch import EfficientNet
 
 from training.backbone import INPUT_SIZE, embedding_graph
-from training.head import HeadModule, HeadParameters, head_probabilities
+from training.head import HeadModule
+from training.head_params import HeadParameters, head_probabilities
 
 OPSET = 17
 

@@ -1,70 +1,13 @@
-"""The embedding -> tag probability map of a bundle, its parameters (head.npz) and training.
-
-    logits_1000 = embedding[:, :1280] @ fc_weight.T + fc_bias (the pretrained ImageNet classifier)
-    imagenet_p  = softmax(logits_1000) @ class_map            (sum over a tag's ImageNet classes)
-    prior       = logit(clip(imagenet_p, EPS, 1 - EPS))
-    probability = sigmoid(prior_scale * prior + embedding @ weight + bias)
-
-With prior_scale = 1, weight = 0, bias = 0 a tag is exactly its ImageNet sum (up to the clip);
-trained tags learn weight/bias (and prior_scale where the tag has ImageNet classes) from
-labelled photos. ``head_probabilities`` is the numpy reference the ONNX graph must match.
+"""Training of the head (training/head_params.py) with torch: the ONNX export of the default
+model (``HeadModule``) and the logistic fits of every tag on labelled photos.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import numpy as np
 import torch
 
-EPS = 1e-6
-
-
-@dataclass
-class HeadParameters:
-    fc_weight: np.ndarray  # [1000, 1280]: reads the first 1280 embedding columns
-    fc_bias: np.ndarray  # [1000]
-    class_map: np.ndarray  # [1000, T] 0/1
-    prior_scale: np.ndarray  # [T]
-    weight: np.ndarray  # [D, T], D the whole embedding
-    bias: np.ndarray  # [T]
-
-    def save(self, path: Path) -> None:
-        np.savez_compressed(path, **{k: v.astype(np.float32) for k, v in vars(self).items()})
-
-    @classmethod
-    def load(cls, path: Path) -> HeadParameters:
-        with np.load(path) as data:
-            return cls(**{k: data[k] for k in cls.__dataclass_fields__})
-
-    @property
-    def n_tags(self) -> int:
-        return self.class_map.shape[1]
-
-
-def imagenet_tag_probabilities(embedding: np.ndarray, head: HeadParameters) -> np.ndarray:
-    imagenet_part = embedding[:, : head.fc_weight.shape[1]].astype(np.float64)
-    logits = imagenet_part @ head.fc_weight.T.astype(np.float64) + head.fc_bias
-    logits -= logits.max(axis=1, keepdims=True)
-    softmax = np.exp(logits)
-    softmax /= softmax.sum(axis=1, keepdims=True)
-    return softmax @ head.class_map
-
-
-def prior_logits(embedding: np.ndarray, head: HeadParameters) -> np.ndarray:
-    p = np.clip(imagenet_tag_probabilities(embedding, head), EPS, 1 - EPS)
-    return np.log(p) - np.log1p(-p)
-
-
-def head_probabilities(embedding: np.ndarray, head: HeadParameters) -> np.ndarray:
-    """Reference (float64 numpy) of the bundle's ``probabilities`` output."""
-    z = (
-        head.prior_scale * prior_logits(embedding, head)
-        + embedding.astype(np.float64) @ head.weight
-        + head.bias
-    )
-    return 1.0 / (1.0 + np.exp(-z))
+from training.head_params import EPS, HeadParameters
 
 
 class HeadModule(torch.nn.Module):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from organizer.tagging import few_shot
-from training.head import HeadParameters
-from training.retrain_fit import FitResult, TagReport, TagTask
+from training.head_params import HeadParameters
+from training.retrain_results import FitResult, TagReport, TagTask
 
 
 def add_new_tags(fit: FitResult, embeddings: np.ndarray, tasks: list[TagTask]) -> FitResult:

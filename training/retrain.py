@@ -22,7 +22,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
 
 from organizer.errors import OrganizerError
 from organizer.library.store import EMBEDDING_DTYPE, Library
@@ -30,18 +29,10 @@ from organizer.tagging.bundle import ModelBundle
 from organizer.tagging.model_gate import GateReport, compare_on_library
 from organizer.tagging.registry import ModelRegistry, file_digest
 from organizer.tagging.rescore import HEAD_FILE, HeadArrays, rescore_library
-from training.head import HeadParameters
+from training.head_params import HeadParameters
 from training.new_tags import add_new_tags
 from training.retrain_export import export_bundle_model
-from training.retrain_fit import (
-    EPOCHS,
-    FOLDS,
-    L2,
-    Cancelled,
-    FitResult,
-    TagTask,
-    fit_corrections,
-)
+from training.retrain_results import EPOCHS, FOLDS, L2, Cancelled, FitResult, TagTask
 
 # A user's own tag becomes a model tag once it has this many confirmed photos. Measured with
 # ``python -m training.measure_few_shot`` (60 concepts the model does not know, leave-concept-
@@ -184,7 +175,6 @@ def retrain(
     emit = emit or (lambda event: None)
     started = time.monotonic()
     timings: dict[str, float] = {}
-    torch.manual_seed(options.seed)
     registry = ModelRegistry(Path(library_dir) / "models", library)
     parent_name = registry.active_name()
     parent = registry.load(parent_name)
@@ -206,7 +196,16 @@ def retrain(
     model_tasks = [t for t in tasks if t.index is not None]
     new_tasks = [t for t in tasks if t.index is None]
     thresholds = parent.thresholds.astype(np.float64)
-    if model_tasks:
+    refit = torch_available()
+    deferred = [] if refit else [t.name for t in model_tasks]
+    if model_tasks and not refit and not new_tasks:
+        raise NothingToLearn(_needs_torch_message(deferred))
+    if model_tasks and refit:
+        import torch
+
+        from training.retrain_fit import fit_corrections
+
+        torch.manual_seed(options.seed)
         emit({"event": "stage", "stage": "training", "done": 0, "total": options.epochs})
         fit = fit_corrections(
             data.embeddings, head, thresholds, model_tasks,
@@ -239,8 +238,11 @@ def retrain(
             photo_paths(library, data.photo_ids),
         )
         fit.head.save(staging / HEAD_FILE)
-        summary = _summary(name, parent_name, parent, fit, data, tasks, waiting, activate,
-                           options, check, gate)
+        summary = _summary(name, parent_name, parent, fit, data, new_tasks if deferred
+                           else tasks, waiting, activate, options, check, gate)
+        if deferred:
+            summary["deferred_tags"] = deferred
+            summary["decision"] += "; " + _needs_torch_message(deferred)
         _write_manifest(staging, parent, fit, name, summary)
         if cancelled is not None and cancelled.is_set():
             raise Cancelled
@@ -260,6 +262,23 @@ def retrain(
     summary["seconds"]["total"] = round(time.monotonic() - started, 2)
     emit({"event": "result", **summary})
     return summary
+
+
+def torch_available() -> bool:
+    """Whether the ``train`` extra (PyTorch) is installed: only refitting model tags needs it."""
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _needs_torch_message(tags: list[str]) -> str:
+    return (
+        "refitting the model's own tags (" + ", ".join(tags) + ") needs PyTorch: "
+        "pip install 'organizer[train]'; your corrections are kept for then. New tags of your "
+        "own are learnt without it"
+    )
 
 
 def _stage_emitter(emit: Emit) -> Callable[[str, int, int], None]:

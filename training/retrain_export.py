@@ -1,15 +1,14 @@
-"""Export of a retrained head as a complete bundle model, without the backbone in torch.
+"""Export of a retrained head as a complete bundle model, without torch.
 
 The active bundle's model.onnx is cut at its ``embedding`` output (the backbone, unchanged),
-the new head is exported alone from ``HeadModule`` and the two graphs are joined with
-``onnx.compose``. The result is checked before anyone may use it: the ONNX checker, then the
+the new head is built as an ONNX graph (``head_params.head_graph``) and the two are joined
+with ``onnx.compose``. The result is checked before anyone may use it: the ONNX checker, then the
 head against the numpy reference on real stored embeddings, then the whole graph on real
 photos (embeddings equal to the old model's, probabilities equal to the reference).
 """
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
@@ -17,12 +16,11 @@ import onnx
 import onnx.compose
 import onnx.utils
 import onnxruntime as ort
-import torch
 
 from organizer.errors import UnreadableImageError
 from organizer.tagging.bundle import ModelBundle
 from organizer.tagging.preprocess import load_model_input
-from training.head import HeadModule, HeadParameters, head_probabilities
+from training.head_params import HeadParameters, head_graph, head_probabilities
 
 OPSET = 17
 HEAD_INPUT = "head_embedding"
@@ -38,16 +36,7 @@ class ExportCheckError(RuntimeError):
 
 
 def head_onnx(head: HeadParameters, output_name: str) -> onnx.ModelProto:
-    buffer = io.BytesIO()
-    module = HeadModule(head).eval()
-    dummy = torch.zeros(2, head.weight.shape[0])
-    with torch.no_grad():
-        torch.onnx.export(
-            module, (dummy,), buffer, input_names=[HEAD_INPUT], output_names=[output_name],
-            dynamic_axes={HEAD_INPUT: {0: "batch"}, output_name: {0: "batch"}},
-            opset_version=OPSET, dynamo=False,
-        )
-    return onnx.load_from_string(buffer.getvalue())
+    return head_graph(head, HEAD_INPUT, output_name, OPSET)
 
 
 def compose_model(old: ModelBundle, head: HeadParameters) -> onnx.ModelProto:
@@ -78,9 +67,8 @@ def check_head(head: HeadParameters, embeddings: np.ndarray) -> float:
     """The exported head alone vs the numpy reference on real (stored) embeddings."""
     session = _session(head_onnx(head, "probabilities"))
     (onnx_p,) = session.run(None, {HEAD_INPUT: embeddings.astype(np.float32)})
-    torch_p = HeadModule(head)(torch.from_numpy(embeddings.astype(np.float32))).detach().numpy()
     reference = head_probabilities(embeddings, head)
-    diff = float(max(np.abs(onnx_p - reference).max(), np.abs(torch_p - reference).max()))
+    diff = float(np.abs(onnx_p - reference).max())
     if diff > PROBABILITY_TOLERANCE:
         raise ExportCheckError(f"exported head differs from the reference by {diff:.2e}")
     return diff

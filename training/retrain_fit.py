@@ -21,89 +21,35 @@ prediction and per-epoch validation metrics come for free.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from organizer.errors import OrganizerError
 from organizer.tagging.evaluation import average_precision
-from training.head import EPS, HeadParameters
+from training.head_params import EPS, HeadParameters
+from training.retrain_results import (
+    EPOCHS,
+    FOLDS,
+    L2,
+    Cancelled,
+    EpochMetrics,
+    FitResult,
+    TagReport,
+    TagTask,
+)
 
 CORRECTION_WEIGHT = 1.0
-# On (w - w_old) in standardized embedding space. A handful of rejections in ~1700 dimensions
-# is easy to memorise: at 3e-3 the refit zeroed the 4 rejected photos yet raised the mistake's
-# mean score on held-out photos without the scene (0.053 -> 0.059); at 3.0 the refit moves
-# mostly bias and prior scale and the held-out mistakes drop (tests/test_retrain.py).
-L2 = 3.0
 # A new tag learns from a few photos in ~1700 dimensions: strong shrinkage of the embedding
 # weights (towards a centroid-like direction) plus lightly-shrunk weights on the existing
 # trained tags' logits (a new "sandscape" may lean on "desert"). Measured on real photos with
-# training/measure_new_tag_examples.py: mean AP over 9 concepts at 10 examples 0.70 with the
+# the former measure_new_tag_examples.py: mean AP over 9 concepts at 10 examples 0.70 with the
 # embedding alone, 0.77 with both.
 NEW_TAG_L2 = 30.0
 NEW_TAG_LOGIT_L2 = 1.0
-FOLDS = 5
-EPOCHS = 12
 ITERATIONS_PER_EPOCH = 8
 NEW_TAG_DEFAULT_THRESHOLD = 0.5
 THRESHOLD_RANGE = (0.05, 0.95)
-
-
-@dataclass(frozen=True)
-class TagTask:
-    """One tag to refit: its column in the old head (None = new tag) and its corrections."""
-
-    name: str
-    index: int | None
-    rows: np.ndarray  # rows (photos) with a correction of this tag
-    labels: np.ndarray  # 1.0 confirmed, 0.0 rejected
-
-
-@dataclass
-class EpochMetrics:
-    epoch: int
-    train_loss: float
-    val_loss: float  # mean log-loss of the held-out predictions on corrections
-    val_accuracy: float  # share of corrections the held-out predictions agree with
-
-
-@dataclass
-class TagReport:
-    tag: str
-    new: bool
-    confirmed: int
-    rejected: int
-    errors_before: int  # corrections the old model gets wrong at its threshold
-    errors_after: int  # corrections the held-out new model gets wrong at its threshold
-    threshold_before: float | None
-    threshold_after: float
-    held_out_ap: float | None  # on held-out corrections, where both kinds exist
-    suggested_before: float  # share of uncorrected photos where the tag is suggested
-    suggested_after: float
-
-    @property
-    def not_worse(self) -> bool:
-        return self.errors_after <= self.errors_before
-
-
-@dataclass
-class FitResult:
-    head: HeadParameters
-    thresholds: np.ndarray  # for every column of ``head``
-    reports: list[TagReport]
-    history: list[EpochMetrics] = field(default_factory=list)
-
-    @property
-    def not_worse(self) -> bool:
-        return all(report.not_worse for report in self.reports)
-
-
-class Cancelled(OrganizerError):
-    """Raised between epochs when the caller asks to stop."""
-
-    def __init__(self) -> None:
-        super().__init__("training cancelled; the active model is unchanged")
 
 
 @dataclass

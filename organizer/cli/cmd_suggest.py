@@ -33,6 +33,8 @@ def run_suggest(app: App, args: argparse.Namespace) -> int:
             )
         )
         return 0
+    if rows:
+        print(f"{'score':>8}  photo (not yet confirmed or rejected; higher = more likely)")
     for path, score in rows:
         print(f"{score:8.3f}  {printable(path)}")
     return 0

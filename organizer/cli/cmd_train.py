@@ -1,7 +1,8 @@
 """``organizer train``: learn from corrections, export ONNX, validate, activate if not worse.
 
-The training code lives in ``training/`` and needs PyTorch; it is imported only here, only
-when the command runs, so the app itself never loads torch.
+The training code lives in ``training/``; it is imported only here, only when the command runs.
+New tags and the export need numpy and onnx (installed with Organizer); refitting the model's
+own tags needs PyTorch (the ``train`` extra), imported by the training code only then.
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ from organizer.cli.progress import TerminalProgress
 from organizer.errors import OrganizerError
 from organizer.text import printable
 
-INSTALL_HINT = (
-    "install the training extra from Organizer's source folder: pip install '.[train]'"
-)
+INSTALL_HINT = "reinstall Organizer (pip install .) so that its onnx dependency is present"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -36,7 +35,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def load_training():
     """The training package, or a clear reason why it cannot run here."""
-    for module in ("torch", "onnx"):
+    for module in ("onnx",):
         try:
             __import__(module)
         except ImportError as error:

@@ -41,6 +41,9 @@ def run_write(app: App, args: argparse.Namespace) -> int:
         progress.close()
     for path, reason in report.failed:
         print(f"not written {printable(path)}: {printable(reason)}", file=sys.stderr)
+    for note in report.notes:
+        if "sidecar" in note:  # the keywords are not in the photo itself: say where they are
+            print(f"note: {printable(note)}", file=sys.stderr)
     print(report.summary())
     return 1 if report.failed else 0
 

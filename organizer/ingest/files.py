@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from organizer.metadata.atomic import is_temp_file
-from organizer.text import printable
+from organizer.text import is_utf8_name, printable
 
 PHOTO_EXTENSIONS = frozenset(
     {
@@ -87,7 +87,11 @@ def walk_photos(
                 if not is_photo_name(entry.name):
                     if temp_files is not None and is_temp_file(entry.name):
                         temp_files.append(entry.path)
-                    elif skipped is not None and not entry.name.startswith("."):
+                    elif (
+                        skipped is not None
+                        and not entry.name.startswith(".")
+                        and not entry.name.lower().endswith(".xmp")  # sidecars: metadata
+                    ):
                         skipped.append(f"{entry.path}: not a photo file type")
                     continue
                 stat = entry.stat(follow_symlinks=False)
@@ -99,15 +103,6 @@ def walk_photos(
                     failed.append((printable(entry.path), reason))
                 continue
             yield FileStat(entry.path, stat.st_size, stat.st_mtime_ns)
-
-
-def is_utf8_name(path: str) -> bool:
-    """Whether ``path`` is text (POSIX names are bytes; Python keeps bad bytes as surrogates)."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def content_hash(path: str | Path) -> str:

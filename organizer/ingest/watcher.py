@@ -44,11 +44,11 @@ from organizer.ingest.files import (
     FileStat,
     content_hash,
     is_photo_name,
-    is_utf8_name,
     walk_photos,
 )
 from organizer.ingest.pipeline import Pipeline, ScanReport
 from organizer.library.store import KnownFile
+from organizer.text import is_utf8_name
 
 log = logging.getLogger(__name__)
 

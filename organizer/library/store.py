@@ -27,7 +27,7 @@ from organizer.library.database import Database, translate_sqlite_errors
 from organizer.library.query import compile_query, parse_query
 from organizer.library.tag_names import TagNameError, valid_tag_name
 from organizer.metadata.image_info import ImageInfo
-from organizer.text import printable
+from organizer.text import is_utf8_name, printable
 
 # Embeddings are stored as float16 blobs; a blob's length tells which model's embedding it is.
 EMBEDDING_DTYPE = np.dtype(np.float16)
@@ -162,10 +162,13 @@ class Library:
         return {row[1]: KnownFile(*row) for row in rows}
 
     def photo_by_path(self, path: Path | str) -> KnownFile | None:
+        resolved = str(Path(path).resolve())
+        if not is_utf8_name(resolved):
+            return None  # such names are never indexed (the scan reports them)
         row = self.database.execute(
             "SELECT id, path, size, mtime_ns, content_hash, tagged_model FROM photos "
             "WHERE path = ?",
-            (str(Path(path).resolve()),),
+            (resolved,),
         ).fetchone()
         return KnownFile(*row) if row else None
 
