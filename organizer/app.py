@@ -132,9 +132,9 @@ class App:
     def write_after_correction(
         self, photo_ids: Sequence[int], library: Library | None = None
     ) -> WriteReport | None:
-        """After the user corrected tags on ``photo_ids``: write their keywords into the files
-        if the ``write_keywords`` setting says so (None when it is off). The CLI's ``tag`` and
-        the app's corrections (and their undo) both end here."""
+        """Write the keywords of ``photo_ids`` into their files if the ``write_keywords``
+        setting says so (None when it is off): after the user's corrections (the CLI's ``tag``,
+        the app's edits and their undo) and after new photos are tagged."""
         mode = self.write_mode(library)
         if mode is WriteMode.OFF:
             return None
@@ -163,11 +163,8 @@ class App:
         library = library or self.library
 
         def on_tagged(photo_ids: list[int]) -> None:
-            mode = self.write_mode(library)
-            if mode is WriteMode.OFF:
-                return
-            report = self.writeback(library).write(photo_ids, mode)
-            for path, reason in report.failed:
+            report = self.write_after_correction(photo_ids, library)
+            for path, reason in report.failed if report else ():
                 log.warning("could not write keywords to %s: %s", path, reason)
 
         return Pipeline(

@@ -31,9 +31,10 @@ log = logging.getLogger(__name__)
 # HEIF comes from pillow-heif (registered by register_extra_formats).
 PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "TIFF", "GIF", "BMP", "HEIF", "AVIF")
 
-# Pillow refuses images over twice its limit but only warns between 1x and 2x; refuse both, since
-# a header declaring billions of pixels is a decompression bomb, not a photo.
-MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
+# Pillow refuses images over twice its limit (179 MP) as decompression bombs; the same limit
+# here admits every camera (a 100 MP frame is 11648x8736) and refuses headers declaring billions
+# of pixels before anything is decoded.
+MAX_PIXELS = 2 * (Image.MAX_IMAGE_PIXELS or 89_478_485)
 # Far above any camera file (a 100 MP raw is ~200 MB), far below what hurts: a 1 GB sparse
 # ".jpg" used to take 95 s and 1.1 GB of memory to refuse.
 MAX_FILE_BYTES = 512 * 1024 * 1024

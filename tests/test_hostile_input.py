@@ -262,3 +262,58 @@ def test_add_and_watch_open_no_connection(shared_data, tmp_path) -> None:
         _, errors = watch.communicate(timeout=60)
     assert "NETWORK ACCESS" not in errors
     assert socket.socket.connect is not None  # the guard ran in the child only
+
+
+APP_NETWORK_GUARD = """
+import socket, sys
+def refuse(*args, **kwargs):
+    sys.stderr.write(f"NETWORK ACCESS {args!r}\\n")
+    raise OSError("network access refused by the test")
+socket.socket.connect = refuse
+socket.socket.connect_ex = refuse
+socket.getaddrinfo = refuse
+socket.gethostbyname = refuse
+socket.create_connection = refuse
+from pathlib import Path
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from organizer.app import open_app
+from organizer.ui.application import build_context, configure_application
+from organizer.ui.main_window import MainWindow
+application = QApplication([])
+configure_application(application)
+app = open_app(Path(sys.argv[1]))
+context = build_context(app, application, watch=True)
+window = MainWindow(context)
+window.show()
+window.add_folders([Path(sys.argv[2])])
+for _ in range(600):
+    QTest.qWait(100)
+    if window.album.model.rowCount() == int(sys.argv[3]):
+        break
+print("rows", window.album.model.rowCount(), flush=True)
+window.close()
+context.work.wait()
+window.album.loader.wait()
+app.close()
+"""
+
+
+def test_the_app_opens_no_connection(shared_data, tmp_path) -> None:
+    pytest.importorskip("PySide6")
+    library = _tiny_library(tmp_path)
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for photo in sorted((shared_data / "photos" / "coco128" / "images").glob("*.jpg"))[:3]:
+        shutil.copyfile(photo, folder / photo.name)
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", APP_NETWORK_GUARD, str(library), str(folder), "3"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "rows 3" in result.stdout, result.stdout + result.stderr
+    assert "NETWORK ACCESS" not in result.stderr

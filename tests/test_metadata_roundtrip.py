@@ -59,6 +59,7 @@ OFFSET_TAGS = {
     "PreviewImageStart",
     "OtherImageStart",
     "JpgFromRawStart",
+    "MPImageStart",  # where a multi-picture file's next image starts (after the grown header)
 }
 # What a WebP's VP8X header says it contains (it gains "XMP, EXIF"), and the canvas size that
 # the new VP8X header repeats from the image data.
@@ -181,7 +182,10 @@ def _warnings(entry: dict) -> set[str]:
 def _pixels(data: bytes) -> list[bytes]:
     with Image.open(io.BytesIO(data)) as image:
         frames = []
-        for index in range(getattr(image, "n_frames", 1)):
+        # A JPEG's primary image only: a multi-picture index may name frames that do not exist
+        # (exiftool/ExifTool.jpg), and the bytes after the primary image are compared anyway.
+        count = 1 if image.format in ("JPEG", "MPO") else getattr(image, "n_frames", 1)
+        for index in range(count):
             image.seek(index)
             image.load()
             frames.append(image.mode.encode() + image.tobytes())

@@ -38,6 +38,21 @@ class HeadParameters:
         with np.load(path) as data:
             return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
+    def with_new_columns(self, weight: np.ndarray, bias: np.ndarray) -> HeadParameters:
+        """A copy with tags appended: ``weight`` [D, k] and ``bias`` [k], no ImageNet classes
+        (prior scale 0), so they read the embedding alone."""
+        n_new = weight.shape[1]
+        return HeadParameters(
+            fc_weight=self.fc_weight,
+            fc_bias=self.fc_bias,
+            class_map=np.concatenate(
+                [self.class_map, np.zeros((self.class_map.shape[0], n_new), np.float32)], 1
+            ),
+            prior_scale=np.concatenate([self.prior_scale, np.zeros(n_new, np.float32)]),
+            weight=np.concatenate([self.weight, weight.astype(np.float32)], 1),
+            bias=np.concatenate([self.bias, bias.astype(np.float32)]),
+        )
+
     @property
     def n_tags(self) -> int:
         return self.class_map.shape[1]

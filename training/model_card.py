@@ -156,7 +156,7 @@ def render_model_card(bundle: dict) -> str:
         "head on the embedding that starts from, and is regularised towards, the ImageNet "
         "estimate (L2 on the weights and on prior_scale − 1; strength chosen per group of tags "
         "by the cross-validation below, mean AP). Other tags are exactly the ImageNet sum. "
-        "`training/head.py: head_probabilities` is the reference implementation.",
+        "`training/head_params.py: head_probabilities` is the reference implementation.",
         f"- **Trained tags**: {trained}.",
         f"- **Thresholds**: {bundle['threshold_rule']}",
         "",

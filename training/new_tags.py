@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 
 from organizer.tagging import few_shot
-from training.head_params import HeadParameters
 from training.retrain_results import FitResult, TagReport, TagTask
 
 
@@ -15,14 +14,19 @@ def add_new_tags(fit: FitResult, embeddings: np.ndarray, tasks: list[TagTask]) -
     (the corrected ones and a sample of the library, as ``organizer train`` reads them)."""
     if not tasks:
         return fit
-    stats = few_shot.EmbeddingStats.of(embeddings)
+    # The library as the user's photos are: the training sample holds every corrected photo.
+    corrected_any = np.zeros(len(embeddings), bool)
+    for task in tasks:
+        corrected_any[task.rows] = True
+    library = embeddings[~corrected_any] if (~corrected_any).any() else embeddings
+    stats = few_shot.EmbeddingStats.of(library)
     head = fit.head
     columns: list[tuple[np.ndarray, float]] = []
     reports = list(fit.reports)
     for task in tasks:
         positives = embeddings[task.rows[task.labels == 1]]
         negatives = embeddings[task.rows[task.labels == 0]]
-        tag = few_shot.centroid_tag(stats, positives, embeddings, negatives)
+        tag = few_shot.centroid_tag(stats, positives, library, negatives)
         columns.append(tag.head_column())
         loo = few_shot.leave_one_out_scores(stats, positives, negatives)
         shown = tag.scores(embeddings) >= tag.threshold
@@ -46,15 +50,6 @@ def add_new_tags(fit: FitResult, embeddings: np.ndarray, tasks: list[TagTask]) -
     weights = np.stack([w for w, _ in columns], axis=1).astype(np.float32)
     biases = np.array([b for _, b in columns], dtype=np.float32)
     n_new = len(tasks)
-    extended = HeadParameters(
-        fc_weight=head.fc_weight,
-        fc_bias=head.fc_bias,
-        class_map=np.concatenate(
-            [head.class_map, np.zeros((head.class_map.shape[0], n_new), np.float32)], 1
-        ),
-        prior_scale=np.concatenate([head.prior_scale, np.zeros(n_new, np.float32)]),
-        weight=np.concatenate([head.weight, weights], 1),
-        bias=np.concatenate([head.bias, biases]),
-    )
+    extended = head.with_new_columns(weights, biases)
     thresholds = np.concatenate([fit.thresholds, np.full(n_new, 0.5)])
     return FitResult(extended, thresholds, reports, fit.history)

@@ -450,17 +450,7 @@ def _extend_head(
 ) -> HeadParameters:
     """Refitted columns replaced, new tags appended as columns with no ImageNet classes."""
     n_new = sum(t.index is None for t in tasks)
-    d = head.weight.shape[0]
-    out = HeadParameters(
-        fc_weight=head.fc_weight,
-        fc_bias=head.fc_bias,
-        class_map=np.concatenate(
-            [head.class_map, np.zeros((head.class_map.shape[0], n_new), np.float32)], 1
-        ),
-        prior_scale=np.concatenate([head.prior_scale, np.zeros(n_new, np.float32)]),
-        weight=np.concatenate([head.weight, np.zeros((d, n_new), np.float32)], 1),
-        bias=np.concatenate([head.bias, np.zeros(n_new, np.float32)]),
-    )
+    out = head.with_new_columns(np.zeros((head.weight.shape[0], n_new)), np.zeros(n_new))
     column = head.n_tags
     for j, task in enumerate(tasks):
         t = task.index if task.index is not None else column

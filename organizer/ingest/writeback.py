@@ -8,14 +8,17 @@ that removing a tag later removes only Organizer's keyword and a rescan sees no 
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
 from organizer.ingest.files import content_hash
-from organizer.library.store import Library
+from organizer.library.store import Library, WriteIntent
 from organizer.metadata.errors import MetadataReadError, MetadataWriteError
 from organizer.metadata.keywords import FileKeywords
 from organizer.metadata.writer import MetadataService, WriteRequest
@@ -87,12 +90,8 @@ class KeywordWriteback:
         at any point leaves an intent that ``recover_write_intents`` settles from the file."""
         for photo_id in photo_ids:
             request = self._request(photo_id, mode)
-            self.library.begin_write_intent(
-                photo_id,
-                str(request.path),
-                [*request.previously_written.flat, *request.keywords],
-                [*request.previously_written.hierarchical, *request.hierarchical],
-            )
+            flat, hierarchical = self._will_own(request)
+            self.library.begin_write_intent(photo_id, str(request.path), flat, hierarchical)
             try:
                 outcome = self.service.write_keywords(
                     request.path,
@@ -128,25 +127,54 @@ class KeywordWriteback:
             )
             self.library.clear_write_intent(db, photo_id)
 
+    def _will_own(self, request: WriteRequest) -> tuple[list[str], list[str]]:
+        """The keywords Organizer owns once ``request`` is written: what it owned, plus what it
+        adds. A keyword another program already put in the file stays that program's."""
+        try:
+            present = self.service.read_keywords(request.path)
+        except MetadataReadError:
+            present = FileKeywords()
+        previous = request.previously_written
+        foreign_flat = {k.casefold() for k in present.flat} - {
+            k.casefold() for k in previous.flat
+        }
+        foreign_tree = set(present.hierarchical) - set(previous.hierarchical)
+        return (
+            [*previous.flat, *(k for k in request.keywords if k.casefold() not in foreign_flat)],
+            [*previous.hierarchical, *(k for k in request.hierarchical if k not in foreign_tree)],
+        )
+
     def recover_write_intents(self) -> int:
-        """Settle writes a crash interrupted: whichever of the intended and the previously
-        owned keywords the file now holds are Organizer's. Returns how many were settled."""
+        """Settle writes a crash interrupted: whichever of the keywords Organizer would own the
+        file now holds are Organizer's. Intents of writes that may still be in progress (their
+        process alive, and not old) are left alone. Returns how many were settled."""
         settled = 0
-        for photo_id, path, ours, hierarchical in self.library.write_intents():
+        for intent in self.library.write_intents():
+            if not _abandoned(intent):
+                continue
+            path = self._current_path(intent)
+            if path is None:
+                with self.library.transaction() as db:
+                    self.library.clear_write_intent(db, intent.photo_id)  # the photo is gone
+                continue
             try:
                 found = self.service.read_keywords(path)
+                owned = FileKeywords(
+                    tuple(k for k in found.flat if k in set(intent.flat)),
+                    tuple(k for k in found.hierarchical if k in set(intent.hierarchical)),
+                )
+                self._record(intent.photo_id, path, owned)
             except (MetadataReadError, OSError) as error:
-                log.warning("cannot settle the interrupted write of %s: %s", path, error)
-                with self.library.transaction() as db:
-                    self.library.clear_write_intent(db, photo_id)
+                # Unreadable for now (a drive offline?): the intent waits for the next run.
+                log.warning("cannot settle the interrupted write of %s yet: %s", path, error)
                 continue
-            owned = FileKeywords(
-                tuple(k for k in found.flat if k in set(ours)),
-                tuple(k for k in found.hierarchical if k in set(hierarchical)),
-            )
-            self._record(photo_id, Path(path), owned)
             settled += 1
         return settled
+
+    def _current_path(self, intent: WriteIntent) -> Path | None:
+        """Where the photo is now (it may have moved since); None once it left the library."""
+        paths = self.library.photo_paths([intent.photo_id])
+        return Path(paths[0]) if paths and os.path.exists(paths[0]) else None
 
     def _request(self, photo_id: int, mode: WriteMode) -> WriteRequest:
         path = Path(self.library.photo_path(photo_id))
@@ -165,3 +193,30 @@ def keywords_as_tags(keywords: FileKeywords) -> list[str]:
             names.append(leaf)
     seen: set[str] = set()
     return [n for n in names if not (n.lower() in seen or seen.add(n.lower()))]
+
+
+# An intent older than this is abandoned even if its process id is alive again (reused).
+ABANDONED_AFTER_S = 3600.0
+
+
+def _abandoned(intent: WriteIntent) -> bool:
+    """Whether the write behind ``intent`` can no longer finish by itself."""
+    if time.time() - intent.created_at > ABANDONED_AFTER_S:
+        return True
+    if intent.owner_pid == os.getpid():
+        return False  # another thread of this process may be writing it right now
+    return not _process_alive(intent.owner_pid)
+
+
+def _process_alive(pid: int) -> bool:
+    if sys.platform == "win32":
+        return True  # os.kill would terminate it there; the age rule settles the intent
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    except OSError:
+        return False
+    return True

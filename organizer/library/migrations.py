@@ -82,6 +82,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
             path TEXT NOT NULL,
             keywords TEXT NOT NULL,
+            owner_pid INTEGER NOT NULL,
             created_at REAL NOT NULL
         );
         CREATE INDEX write_intents_path ON write_intents(path);

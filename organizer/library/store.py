@@ -81,6 +81,16 @@ class TagDefinition:
     parent: str | None = None
 
 
+@dataclass(frozen=True)
+class WriteIntent:
+    photo_id: int
+    path: str
+    flat: list[str]  # every flat keyword that is Organizer's once the write is through
+    hierarchical: list[str]
+    owner_pid: int
+    created_at: float
+
+
 class Library:
     """All reads and writes of the index go through here (one writer connection)."""
 
@@ -545,24 +555,29 @@ class Library:
         self, photo_id: int, path: str, ours: Iterable[str], hierarchical: Iterable[str]
     ) -> None:
         """Durably note, before a file is replaced, every keyword that will be Organizer's
-        (what it owned before and what it is about to write), flat and hierarchical."""
+        (what it owned before and what it is about to add), flat and hierarchical."""
         keywords = {"flat": sorted(set(ours)), "hierarchical": sorted(set(hierarchical))}
         with self.transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO write_intents (photo_id, path, keywords, created_at) "
-                "VALUES (?, ?, ?, ?)",
-                (photo_id, path, json.dumps(keywords, ensure_ascii=False), time.time()),
+                "INSERT OR REPLACE INTO write_intents "
+                "(photo_id, path, keywords, owner_pid, created_at) VALUES (?, ?, ?, ?, ?)",
+                (photo_id, path, json.dumps(keywords, ensure_ascii=False), os.getpid(),
+                 time.time()),
             )
 
-    def write_intents(self) -> list[tuple[int, str, list[str], list[str]]]:
-        """(photo id, path, flat, hierarchical) of writes that began and were never recorded."""
+    def write_intents(self) -> list[WriteIntent]:
+        """Writes that began and were never recorded (some may be in progress right now)."""
         rows = self.database.execute(
-            "SELECT photo_id, path, keywords FROM write_intents ORDER BY photo_id"
+            "SELECT photo_id, path, keywords, owner_pid, created_at FROM write_intents "
+            "ORDER BY photo_id"
         ).fetchall()
         found = []
-        for photo_id, path, text in rows:
+        for photo_id, path, text, pid, created in rows:
             keywords = json.loads(text)
-            found.append((photo_id, path, keywords["flat"], keywords["hierarchical"]))
+            found.append(
+                WriteIntent(photo_id, path, keywords["flat"], keywords["hierarchical"], pid,
+                            created)
+            )
         return found
 
     def has_write_intent(self, path: str) -> bool:

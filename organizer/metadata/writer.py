@@ -27,6 +27,7 @@ time, which is how removing a tag removes only what Organizer wrote.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -94,8 +95,6 @@ _OFFSET_TAGS = frozenset(
 )
 # Tags we add with XPKeywords when a file had no EXIF at all (the EXIF standard requires them).
 _EXIF_ADDED_WITH_NEW_BLOCK = frozenset(exiv2_io.REQUIRED_IFD0_TAGS)
-# EXIF parts holding offsets exiv2 cannot fix when it rebuilds the EXIF block: exiftool finds
-# broken maker notes and PrintIM in files where exiv2's own re-read looks perfect.
 # exiftool finds broken maker notes, thumbnails (their pointer moved into the XMP segment) and
 # GPS/IFD1 pointers in files where exiv2's own re-read looks perfect, so any EXIF holding such
 # parts is never rebuilt: XPKeywords is left out there, the camera's EXIF stays byte-identical.
@@ -246,7 +245,8 @@ class MetadataService:
                 )
             except NotSafeEmbedded as exc:
                 note = f"not written into the file ({exc}), so the keywords went to an .xmp sidecar"
-                return self._write_sidecar(photo, desired, request.previously_written, note)
+                result = self._write_sidecar(photo, desired, request.previously_written, note)
+                return _keep_embedded_ownership(result, photo, request.previously_written)
         except MetadataWriteError:
             raise
         except (AtomicWriteError, Exiv2Error, ImageDataError, FormatError) as exc:
@@ -283,7 +283,8 @@ class MetadataService:
                 "the file's XMP has a non-standard header that other programs read instead of "
                 "Organizer's, so the keywords went to an .xmp sidecar"
             )
-            return self._write_sidecar(photo, desired, previously, note)
+            result = self._write_sidecar(photo, desired, previously, note)
+            return _keep_embedded_ownership(result, photo, previously)
         if self._check_image_decodes:
             check_decodes(data, fmt.name)
         before_print = fingerprint(data, fmt.name)
@@ -432,6 +433,25 @@ def _refuse_links(path: Path) -> None:
         raise MetadataWriteError(
             path, "a folder on the file's path is a symbolic link; not followed"
         )
+
+
+def _keep_embedded_ownership(
+    result: WriteResult, photo: Path, previously: FileKeywords
+) -> WriteResult:
+    """Keywords Organizer embedded in the photo before it switched to a sidecar stay in the
+    photo (rewriting it is what is not safe): they remain Organizer's, so a later removal of
+    the tag is not taken for another program's keyword."""
+    try:
+        embedded = _read_file_keywords(photo, photo)
+    except MetadataReadError:
+        return result
+    still = FileKeywords(
+        tuple(k for k in previously.flat if k in embedded.flat),
+        tuple(k for k in previously.hierarchical if k in embedded.hierarchical),
+    )
+    if not (still.flat or still.hierarchical):
+        return result
+    return dataclasses.replace(result, written=result.written.merged(still))
 
 
 def _stat_regular(path: Path) -> os.stat_result:

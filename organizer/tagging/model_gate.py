@@ -74,6 +74,7 @@ def compare_on_library(
     maps a tag to the photo ids where the user confirmed / rejected it. Only tags whose column
     changed (or is new) are reported: the others give identical suggestions.
     """
+    corrections = {name.casefold(): value for name, value in corrections.items()}
     n_old = old.weight.shape[1]
     changed = [j for j in range(len(tag_names)) if j >= n_old or _column_differs(old, new, j)]
     dim = old.weight.shape[0]
@@ -90,7 +91,7 @@ def compare_on_library(
         before = old.probabilities(x) >= old_thresholds
         after = new.probabilities(x) >= new_thresholds
         for j in changed:
-            confirmed, rejected = corrections.get(tag_names[j], (set(), set()))
+            confirmed, rejected = corrections.get(tag_names[j].casefold(), (set(), set()))
             untouched = ~np.isin(photo_ids, list(confirmed | rejected))
             was = before[:, j] & untouched if j < n_old else np.zeros(len(x), bool)
             now = after[:, j] & untouched
@@ -102,7 +103,7 @@ def compare_on_library(
     changes = []
     for j in changed:
         name = tag_names[j]
-        confirmed, rejected = corrections.get(name, (set(), set()))
+        confirmed, rejected = corrections.get(name.casefold(), (set(), set()))
         before_n, after_n, appeared, disappeared = (int(v) for v in counts[j])
         change = TagChange(
             name,

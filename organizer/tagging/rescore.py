@@ -31,7 +31,7 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class HeadArrays:
-    """The arrays of ``training/head.py``'s HeadParameters, read without torch."""
+    """The arrays of ``training/head_params.py``'s HeadParameters (read without training/)."""
 
     fc_weight: np.ndarray
     fc_bias: np.ndarray
@@ -50,7 +50,7 @@ class HeadArrays:
             raise ModelError(f"cannot read model head {path}: {error}") from error
 
     def probabilities(self, embedding: np.ndarray) -> np.ndarray:
-        """Same map as training.head.head_probabilities, in float32."""
+        """Same map as training.head_params.head_probabilities, in float32."""
         x = np.asarray(embedding, dtype=np.float32)
         logits = x[:, : self.fc_weight.shape[1]] @ self.fc_weight.T + self.fc_bias
         logits -= logits.max(axis=1, keepdims=True)

@@ -70,9 +70,13 @@ class ModelMenu(QMenu):
             self._commands.run("models", ["use", version], self._after_change)
 
     def _after_change(self, code: int, _output: str) -> None:
+        """A model was activated (retraining or a rollback; its suggestions are in the index
+        by now): every view re-reads. Pipelines follow the active model by themselves
+        (App.refresh_model before each tagging pass)."""
         self.retrain.setEnabled(True)
-        # A new active model needs nothing here: every pipeline asks the App to follow the
-        # active model before each tagging pass (App.refresh_model).
+        if code == 0:
+            self._context.events.tagNamesChanged.emit()
+            self._context.events.photosChanged.emit()
 
 
 def _describe(entry: dict) -> str:

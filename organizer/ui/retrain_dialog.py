@@ -234,10 +234,12 @@ class RetrainDialog(QDialog):
             # The new model is live; stopping now would not bring the old one back.
             self._activated = True
             self.cancel_button.setEnabled(False)
-            self.model_changed.emit(event["version"])
         elif kind == "result":
             self.result_event = event
             self._show_result(event)
+            if event.get("activated"):
+                # Only now: the library's suggestions were recomputed with the new model.
+                self.model_changed.emit(event["version"])
         elif kind == "error":
             self.decision.setText(event.get("message", ""))
 
