@@ -220,7 +220,7 @@ def test_bundle_preprocessing_values_are_validated(tmp_path, field, value, messa
         load_bundle(bundle)
 
 
-NETWORK_GUARD = """
+REFUSE_NETWORK = """
 import socket, sys
 def refuse(*args, **kwargs):
     sys.stderr.write(f"NETWORK ACCESS {args!r}\\n")
@@ -230,6 +230,8 @@ socket.socket.connect_ex = refuse
 socket.getaddrinfo = refuse
 socket.gethostbyname = refuse
 socket.create_connection = refuse
+"""
+NETWORK_GUARD = REFUSE_NETWORK + """
 from organizer.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -254,9 +256,9 @@ def test_add_and_watch_open_no_connection(shared_data, tmp_path) -> None:
     output: list[str] = []
     threading.Thread(target=lambda: output.extend(watch.stdout or ()), daemon=True).start()
     try:
-        wait_for(lambda: any("watching" in line for line in output), "watch to start")
+        wait_for(lambda: any(" scan: " in line for line in output), "the start-up scan")
         shutil.copyfile(folder / sorted(os.listdir(folder))[0], folder / "copy.jpg")
-        wait_for(lambda: any("change:" in line for line in output), "watch to index the copy")
+        wait_for(lambda: any("1 duplicates" in line for line in output), "watch to see the copy")
     finally:
         watch.send_signal(signal.SIGINT)
         _, errors = watch.communicate(timeout=60)
@@ -264,16 +266,7 @@ def test_add_and_watch_open_no_connection(shared_data, tmp_path) -> None:
     assert socket.socket.connect is not None  # the guard ran in the child only
 
 
-APP_NETWORK_GUARD = """
-import socket, sys
-def refuse(*args, **kwargs):
-    sys.stderr.write(f"NETWORK ACCESS {args!r}\\n")
-    raise OSError("network access refused by the test")
-socket.socket.connect = refuse
-socket.socket.connect_ex = refuse
-socket.getaddrinfo = refuse
-socket.gethostbyname = refuse
-socket.create_connection = refuse
+APP_NETWORK_GUARD = REFUSE_NETWORK + """
 from pathlib import Path
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
