@@ -357,9 +357,26 @@ class Library:
     # -- tags ------------------------------------------------------------------------------
 
     def sync_tag_definitions(self, definitions: Sequence[TagDefinition]) -> dict[str, int]:
-        """Make sure every model tag exists (names, display names, aliases, parents)."""
+        """Make sure every model tag exists (names, display names, aliases, parents).
+
+        A model tag the user renamed or merged lives on as an alias of the user's tag: its
+        suggestions go to that tag, and no tag of the old name comes back (a retag or a new
+        model version would otherwise bring "tv" back next to the user's "television").
+        """
         with self.transaction() as db:
+            names = self._tag_ids(db)
+            aliases = {
+                alias.lower(): tag_id
+                for alias, tag_id in db.execute("SELECT alias, tag_id FROM tag_aliases")
+            }
+            kept_by_user = {
+                tag.name.lower(): aliases[tag.name.lower()]
+                for tag in definitions
+                if tag.name.lower() not in names and tag.name.lower() in aliases
+            }
             for tag in definitions:
+                if tag.name.lower() in kept_by_user:
+                    continue
                 db.execute(
                     "INSERT INTO tags (name, display_en, display_zh, origin) "
                     "VALUES (?, ?, ?, 'model') ON CONFLICT(name) DO UPDATE SET "
@@ -367,8 +384,10 @@ class Library:
                     "display_zh = coalesce(excluded.display_zh, display_zh)",
                     (tag.name, tag.display_en, tag.display_zh),
                 )
-            ids = self._tag_ids(db)
+            ids = {**self._tag_ids(db), **kept_by_user}
             for tag in definitions:
+                if tag.name.lower() in kept_by_user:
+                    continue  # the user's name, parent and aliases stand
                 if tag.parent and tag.parent.lower() in ids:
                     db.execute(
                         "UPDATE tags SET parent_id = ? WHERE id = ?",
