@@ -209,6 +209,8 @@ def _abandoned(intent: WriteIntent) -> bool:
 
 
 def _process_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False  # not recorded
     if sys.platform == "win32":
         return True  # os.kill would terminate it there; the age rule settles the intent
     try:

@@ -82,10 +82,18 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             photo_id INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
             path TEXT NOT NULL,
             keywords TEXT NOT NULL,
-            owner_pid INTEGER NOT NULL,
             created_at REAL NOT NULL
         );
         CREATE INDEX write_intents_path ON write_intents(path);
+        """,
+    ),
+    (
+        3,
+        "write intent owners",
+        """
+        -- The process that wrote the intent: only an intent whose process is gone is settled
+        -- by another run (0: unknown, settled at once).
+        ALTER TABLE write_intents ADD COLUMN owner_pid INTEGER NOT NULL DEFAULT 0;
         """,
     ),
 ]
