@@ -329,6 +329,15 @@ class Library:
             [pid for pid, state in rows if state == "rejected"],
         )
 
+    def suggestions(self, tag_id: int, limit: int) -> list[tuple[int, float]]:
+        """(photo id, score) of the model's suggestions of a tag nobody reviewed, best first."""
+        rows = self.database.execute(
+            "SELECT photo_id, score FROM photo_tags WHERE tag_id = ? AND state = 'suggested' "
+            "AND score IS NOT NULL ORDER BY score DESC, photo_id LIMIT ?",
+            (tag_id, int(limit)),
+        ).fetchall()
+        return [(pid, float(score)) for pid, score in rows]
+
     def photo_ids_with_embedding(self, dim: int) -> list[int]:
         """Every photo holding an embedding of ``dim`` columns, by id."""
         rows = self.database.execute(

@@ -1,9 +1,10 @@
 """ "More like these": the photos nobody has reviewed for a tag, best candidates first.
 
-For a tag the model knows, the candidates are ranked by the active head's score; for a user's
-own tag, by the nearest-centroid score of its confirmed photos (rejected ones pull away), so
-the queue works from the first confirmed example, before any retraining. Both read only the
-stored embeddings. The same ranking gives "find similar photos" from a selection.
+For a tag the model knows, the candidates are its suggestions, best score first (an index
+query); for a user's own tag, every unreviewed photo ranked by the nearest-centroid score of
+its confirmed photos (rejected ones pull away), from the stored embeddings, so the queue works
+from the first confirmed example, before any retraining. The same ranking gives "find similar
+photos" from a selection.
 """
 
 from __future__ import annotations
@@ -32,26 +33,23 @@ def review_queue(
     tag_id = library.tag_id(tag)
     if tag_id is None:
         raise OrganizerError(f"no tag named {tag!r} in this library")
+    if any(t.name.lower() == tag.lower() for t in bundle.tags):
+        # The model's own tag: its suggestions, as the index stores them, best first.
+        return [Candidate(pid, score) for pid, score in library.suggestions(tag_id, limit)]
     confirmed, rejected = library.reviewed_photos(tag_id)
     head = HeadArrays.load(bundle.directory / HEAD_FILE)
     dim = head.weight.shape[0]
     ids, x = library.embeddings(library.photo_ids_with_embedding(dim), dim)
-    if not ids:
-        return []
     row_of = {pid: row for row, pid in enumerate(ids)}
-    column = next((j for j, t in enumerate(bundle.tags) if t.name.lower() == tag.lower()), None)
-    if column is None:
-        examples = [row_of[p] for p in confirmed if p in row_of]
-        if not examples:
-            raise OrganizerError(
-                f"confirm {tag!r} on at least one photo first: its queue starts from there"
-            )
-        stats = few_shot.EmbeddingStats.of(x)
-        negatives = x[[row_of[p] for p in rejected if p in row_of]]
-        weight, offset = few_shot.direction(stats, x[examples], negatives)
-        scores = x.astype(np.float64) @ weight + offset
-    else:
-        scores = head.probabilities(x)[:, column].astype(np.float64)
+    examples = [row_of[p] for p in confirmed if p in row_of]
+    if not examples:
+        raise OrganizerError(
+            f"confirm {tag!r} on at least one photo first: its queue starts from there"
+        )
+    stats = few_shot.EmbeddingStats.of(x)
+    negatives = x[[row_of[p] for p in rejected if p in row_of]]
+    weight, offset = few_shot.direction(stats, x[examples], negatives)
+    scores = few_shot.score(x, weight, offset)
     return _ranked(np.array(ids), scores, set(confirmed) | set(rejected), limit)
 
 
@@ -67,7 +65,7 @@ def similar_photos(
     if not examples:
         raise OrganizerError("the selected photos have not been tagged yet")
     weight, offset = few_shot.direction(few_shot.EmbeddingStats.of(x), x[examples])
-    return _ranked(np.array(ids), x.astype(np.float64) @ weight + offset, set(photo_ids), limit)
+    return _ranked(np.array(ids), few_shot.score(x, weight, offset), set(photo_ids), limit)
 
 
 def _ranked(

@@ -1,0 +1,76 @@
+"""'More like these' latency: ``organizer suggest`` (review_queue) on 10,000 and 100,000 photos.
+
+Photos are rows with noisy copies of real stored embeddings (the labelled shared photos, as the
+shipped model embeds them); "grandma" is a user tag with 10 confirmed photos (ranked by its
+nearest centroid), "dog" a model tag (ranked by the head). Baseline in the same run: reading
+the stored embeddings alone, which every ranking has to do.
+
+    python bench/bench_suggest.py [--sizes 10000 100000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.bench_retrain import build_library  # noqa: E402
+from organizer.app import open_app  # noqa: E402
+from organizer.tagging.bundle import default_bundle_dir, load_bundle  # noqa: E402
+from organizer.tagging.rescore import rescore_library  # noqa: E402
+from organizer.tagging.review import review_queue  # noqa: E402
+from training.labelled_embeddings import labelled_embeddings  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+TARGET_MS = 200
+
+
+def median_ms(work, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - started) * 1000)
+    return float(np.median(times))
+
+
+def measure(folder: Path, bundle, dim: int, runs: int) -> str:
+    app = open_app(folder)
+    # The library's suggestions, as tagging would have stored them (not timed).
+    app.library.database.execute("UPDATE photos SET tagged_model = 'bench'")
+    rescore_library(app.library, bundle)
+    ids = app.library.photo_ids_with_embedding(dim)
+    read = median_ms(lambda: app.library.embeddings(ids, dim), runs)
+    user = median_ms(lambda: review_queue(app.library, bundle, "grandma", 50), runs)
+    model = median_ms(lambda: review_queue(app.library, bundle, "dog", 50), runs)
+    app.close()
+    return f"{user:>8.0f}ms {model:>8.0f}ms {read:>8.0f}ms  <= {TARGET_MS} ms"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    bundle = load_bundle(default_bundle_dir())
+    source = labelled_embeddings(
+        REPO.parent / "shared" / "data" / "photos",
+        bundle,
+        REPO / ".cache" / "labelled-embeddings.npz",
+    ).embeddings
+    print(f"{'photos':>8} {'user tag':>10} {'model tag':>10} {'read only':>10}  target")
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            build_library(Path(folder), n, source, seed=0)
+            print(f"{n:>8} " + measure(Path(folder), bundle, source.shape[1], args.runs))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
