@@ -9,10 +9,11 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from organizer.errors import OrganizerError
 from organizer.ingest.pipeline import Pipeline
 from organizer.ingest.writeback import KeywordWriteback, WriteMode, WriteReport, keywords_as_tags
 from organizer.library.database import open_database
@@ -22,6 +23,7 @@ from organizer.metadata.writer import MetadataService
 from organizer.tagging.bundle import ModelBundle
 from organizer.tagging.engine import TaggingEngine
 from organizer.tagging.registry import ModelRegistry
+from organizer.tagging.rescore import rescore_library
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +114,28 @@ class App:
             return False
         engine.swap(bundle)
         return True
+
+    def activate_model(
+        self,
+        name: str,
+        library: Library | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> tuple[ModelBundle, int]:
+        """Make model version ``name`` (``default``, ``previous`` or ``user-N``) live: the
+        library's suggestions are recomputed with it and this process's engine follows.
+        Returns the bundle and how many photos were updated (``organizer models use`` and the
+        app's Model → Versions both do this)."""
+        library = library or self.library
+        registry = self.model_registry(library)
+        if name == "previous":
+            previous = registry.previous_name()
+            if previous is None:
+                raise OrganizerError("no previous model to go back to")
+            name = previous
+        bundle = registry.activate(name)
+        updated = rescore_library(library, bundle, progress)
+        self.refresh_model(library)
+        return bundle, updated
 
     @property
     def metadata(self) -> MetadataService:

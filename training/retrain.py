@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from organizer.errors import OrganizerError
-from organizer.library.store import EMBEDDING_DTYPE, Library
+from organizer.library.store import Library
 from organizer.tagging.bundle import ModelBundle
 from organizer.tagging.model_gate import GateReport, compare_on_library
 from organizer.tagging.registry import ModelRegistry, file_digest
@@ -73,22 +73,15 @@ class RetrainOptions:
 # -- reading the library --------------------------------------------------------------------
 
 
-def _json_ids(ids) -> str:
-    return "[" + ",".join(str(int(i)) for i in ids) + "]"
-
-
 def read_corrections(library: Library, embedding_dim: int) -> list[tuple[int, str, float]]:
     """(photo id, tag name, 1 confirmed / 0 rejected) for tags a person decided on: the
     user's, and keywords found in files (they count as confirmed). Only photos whose stored
     embedding has the active model's size count: a photo embedded by an older backbone waits
     for its re-tag."""
-    rows = library.database.execute(
-        "SELECT pt.photo_id, t.name, pt.state FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id"
-        " JOIN photos p ON p.id = pt.photo_id WHERE pt.source IN ('user', 'file')"
-        " AND pt.state IN ('confirmed', 'rejected') AND length(p.embedding) = ?",
-        (embedding_dim * EMBEDDING_DTYPE.itemsize,),
-    ).fetchall()
-    return [(pid, name, 1.0 if state == "confirmed" else 0.0) for pid, name, state in rows]
+    return [
+        (pid, name, 1.0 if state == "confirmed" else 0.0)
+        for pid, name, state in library.corrections(embedding_dim)
+    ]
 
 
 def read_library(
@@ -101,12 +94,7 @@ def read_library(
             "(organizer tag FILE --add TAG / --remove TAG); photos tagged by an older model "
             "count once the next scan has re-tagged them"
         )
-    all_ids = np.array(
-        [r[0] for r in library.database.execute(
-            "SELECT id FROM photos WHERE length(embedding) = ? ORDER BY id",
-            (embedding_dim * EMBEDDING_DTYPE.itemsize,))],
-        dtype=np.int64,
-    )
+    all_ids = np.array(library.photo_ids_with_embedding(embedding_dim), dtype=np.int64)
     corrected_ids = np.unique([c[0] for c in corrections])
     others = np.setdiff1d(all_ids, corrected_ids)
     if len(others) > max_anchor_photos:
@@ -131,11 +119,7 @@ def read_library(
 
 
 def photo_paths(library: Library, ids: np.ndarray, limit: int = 32) -> list[Path]:
-    rows = library.database.execute(
-        "SELECT path FROM photos WHERE id IN (SELECT value FROM json_each(?))",
-        (_json_ids(ids[:limit]),),
-    ).fetchall()
-    return [Path(r[0]) for r in rows]
+    return [Path(p) for p in library.photo_paths([int(i) for i in ids[:limit]])]
 
 
 # -- what to learn ----------------------------------------------------------------------------

@@ -13,8 +13,6 @@ import json
 
 from organizer.app import App
 from organizer.cli.progress import TerminalProgress
-from organizer.errors import OrganizerError
-from organizer.tagging.rescore import rescore_library
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -49,19 +47,11 @@ def run_list(app: App, args: argparse.Namespace) -> int:
 
 
 def run_use(app: App, args: argparse.Namespace) -> int:
-    registry = app.model_registry()
-    name = args.version
-    if name == "previous":
-        name = registry.previous_name()
-        if name is None:
-            raise OrganizerError("no previous model to go back to")
-    bundle = registry.activate(name)
     progress = TerminalProgress()
     try:
-        updated = rescore_library(app.library, bundle, progress)
+        bundle, updated = app.activate_model(args.version, progress=progress)
     finally:
         progress.close()
-    app.refresh_model()
-    print(f"active model: {name} ({bundle.version}, {len(bundle.tags)} tags); "
-          f"suggestions updated on {updated} photos")
+    print(f"active model: {app.model_registry().active_name() or 'default'} ({bundle.version}, "
+          f"{len(bundle.tags)} tags); suggestions updated on {updated} photos")
     return 0

@@ -50,7 +50,7 @@ def run_write(app: App, args: argparse.Namespace) -> int:
 
 def _photo_ids(app: App, paths: list[Path]) -> list[int]:
     if not paths:
-        return [row[0] for row in app.library.database.execute("SELECT id FROM photos ORDER BY id")]
+        return app.library.all_photo_ids()
     ids: list[int] = []
     for path in paths:
         found = app.library.photo_ids_under(path.resolve())

@@ -17,7 +17,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,6 +117,17 @@ class Library:
     def set_setting(self, key: str, value: str | None) -> None:
         with self.transaction() as db:
             self.put_setting(db, key, value)
+
+    def next_counter(self, key: str, is_taken: Callable[[int], bool]) -> int:
+        """Increment the counter setting ``key`` past every number ``is_taken`` (atomically:
+        two processes never get the same number) and return the new value."""
+        with self.transaction() as db:
+            row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+            number = int(row[0]) + 1 if row else 1
+            while is_taken(number):
+                number += 1
+            self.put_setting(db, key, str(number))
+        return number
 
     @staticmethod
     def put_setting(db: sqlite3.Connection, key: str, value: str | None) -> None:
@@ -338,6 +349,9 @@ class Library:
         ).fetchall()
         return [(pid, float(score)) for pid, score in rows]
 
+    def all_photo_ids(self) -> list[int]:
+        return [row[0] for row in self.database.execute("SELECT id FROM photos ORDER BY id")]
+
     def photo_ids_with_embedding(self, dim: int) -> list[int]:
         """Every photo holding an embedding of ``dim`` columns, by id."""
         rows = self.database.execute(
@@ -345,6 +359,37 @@ class Library:
             (dim * EMBEDDING_DTYPE.itemsize,),
         ).fetchall()
         return [row[0] for row in rows]
+
+    def photo_ids_to_rescore(self, version: str, dim: int) -> list[int]:
+        """Photos with an embedding of ``dim`` columns not yet scored by model ``version``."""
+        rows = self.database.execute(
+            "SELECT id FROM photos WHERE length(embedding) = ? AND error IS NULL "
+            "AND (tagged_model IS NULL OR tagged_model != ?) ORDER BY id",
+            (dim * EMBEDDING_DTYPE.itemsize, version),
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def queue_retag_from_files(self, version: str, unless_embedding_dim: int | None = None) -> None:
+        """Photos not tagged by model ``version`` go back to the tagging queue (the next scan
+        decodes them again), all of them or those whose embedding has another size."""
+        sql = "UPDATE photos SET tagged_model = NULL WHERE tagged_model != ?"
+        params: tuple = (version,)
+        if unless_embedding_dim is not None:
+            sql += " AND length(embedding) != ?"
+            params = (version, unless_embedding_dim * EMBEDDING_DTYPE.itemsize)
+        with self.transaction() as db:
+            db.execute(sql, params)
+
+    def corrections(self, embedding_dim: int) -> list[tuple[int, str, str]]:
+        """(photo id, tag name, confirmed/rejected) of every tag a person decided on (the user's
+        corrections and keywords found in files) on photos embedded with ``embedding_dim``."""
+        return self.database.execute(
+            "SELECT pt.photo_id, t.name, pt.state FROM photo_tags pt"
+            " JOIN tags t ON t.id = pt.tag_id JOIN photos p ON p.id = pt.photo_id"
+            " WHERE pt.source IN ('user', 'file')"
+            " AND pt.state IN ('confirmed', 'rejected') AND length(p.embedding) = ?",
+            (embedding_dim * EMBEDDING_DTYPE.itemsize,),
+        ).fetchall()
 
     def embeddings(self, photo_ids: Sequence[int], dim: int) -> tuple[list[int], np.ndarray]:
         """(ids, float32 [len(ids), dim]) of the given photos that hold an embedding of ``dim``

@@ -176,12 +176,9 @@ class ModelRegistry:
     def next_version_name(self) -> str:
         """``user-N``: N only ever grows (a counter in the library), so a version name, which
         photos record as the model that tagged them, is never reused."""
-        with self.library.transaction() as db:
-            row = db.execute("SELECT value FROM settings WHERE key = ?", (COUNTER_KEY,)).fetchone()
-            number = int(row[0]) + 1 if row else 1
-            while (self.models_dir / f"user-{number}").exists():
-                number += 1
-            Library.put_setting(db, COUNTER_KEY, str(number))
+        number = self.library.next_counter(
+            COUNTER_KEY, lambda n: (self.models_dir / f"user-{n}").exists()
+        )
         return f"user-{number}"
 
     @contextlib.contextmanager

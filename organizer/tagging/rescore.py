@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from organizer.errors import ModelError
-from organizer.library.store import EMBEDDING_DTYPE, Library, TagDefinition
+from organizer.library.store import Library, TagDefinition
 from organizer.tagging.bundle import ModelBundle
 
 HEAD_FILE = "head.npz"
@@ -74,15 +74,6 @@ def tag_definitions(bundle: ModelBundle) -> list[TagDefinition]:
     ]
 
 
-def _pending_ids(library: Library, version: str, embedding_dim: int) -> list[int]:
-    rows = library.database.execute(
-        "SELECT id FROM photos WHERE length(embedding) = ? AND error IS NULL "
-        "AND (tagged_model IS NULL OR tagged_model != ?) ORDER BY id",
-        (embedding_dim * EMBEDDING_DTYPE.itemsize, version),
-    ).fetchall()
-    return [row[0] for row in rows]
-
-
 def rescore_library(
     library: Library,
     bundle: ModelBundle,
@@ -96,22 +87,17 @@ def rescore_library(
     from the image files instead (the next scan does it)."""
     head_path = bundle.directory / HEAD_FILE
     if not head_path.is_file():
-        with library.transaction() as db:
-            db.execute("UPDATE photos SET tagged_model = NULL WHERE tagged_model != ?",
-                       (bundle.version,))
+        library.queue_retag_from_files(bundle.version)
         return 0
     head = HeadArrays.load(head_path)
     if head.weight.shape[1] != len(bundle.tags):
         raise ModelError(f"{head_path} has {head.weight.shape[1]} tags, the bundle "
                          f"{len(bundle.tags)}")
     embedding_dim = head.weight.shape[0]
-    with library.transaction() as db:
-        db.execute("UPDATE photos SET tagged_model = NULL WHERE tagged_model != ? "
-                   "AND length(embedding) != ?",
-                   (bundle.version, embedding_dim * EMBEDDING_DTYPE.itemsize))
+    library.queue_retag_from_files(bundle.version, unless_embedding_dim=embedding_dim)
     ids_by_tag = library.sync_tag_definitions(tag_definitions(bundle))
     tag_ids = np.array([ids_by_tag[tag.name.lower()] for tag in bundle.tags])
-    pending = _pending_ids(library, bundle.version, embedding_dim)
+    pending = library.photo_ids_to_rescore(bundle.version, embedding_dim)
     done = 0
     report = progress or (lambda stage, done, total: None)
     report("updating suggestions", 0, len(pending))

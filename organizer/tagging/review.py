@@ -3,8 +3,7 @@
 For a tag the model knows, the candidates are its suggestions, best score first (an index
 query); for a user's own tag, every unreviewed photo ranked by the nearest-centroid score of
 its confirmed photos (rejected ones pull away), from the stored embeddings, so the queue works
-from the first confirmed example, before any retraining. The same ranking gives "find similar
-photos" from a selection.
+from the first confirmed example, before any retraining.
 """
 
 from __future__ import annotations
@@ -37,35 +36,36 @@ def review_queue(
         # The model's own tag: its suggestions, as the index stores them, best first.
         return [Candidate(pid, score) for pid, score in library.suggestions(tag_id, limit)]
     confirmed, rejected = library.reviewed_photos(tag_id)
-    head = HeadArrays.load(bundle.directory / HEAD_FILE)
-    dim = head.weight.shape[0]
-    ids, x = library.embeddings(library.photo_ids_with_embedding(dim), dim)
-    row_of = {pid: row for row, pid in enumerate(ids)}
-    examples = [row_of[p] for p in confirmed if p in row_of]
-    if not examples:
-        raise OrganizerError(
-            f"confirm {tag!r} on at least one photo first: its queue starts from there"
-        )
-    stats = few_shot.EmbeddingStats.of(x)
-    negatives = x[[row_of[p] for p in rejected if p in row_of]]
-    weight, offset = few_shot.direction(stats, x[examples], negatives)
-    scores = few_shot.score(x, weight, offset)
-    return _ranked(np.array(ids), scores, set(confirmed) | set(rejected), limit)
+    return _nearest(
+        library,
+        bundle,
+        confirmed,
+        rejected,
+        limit,
+        f"confirm {tag!r} on at least one photo first: its queue starts from there",
+    )
 
 
-def similar_photos(
-    library: Library, bundle: ModelBundle, photo_ids: list[int], limit: int = 50
+def _nearest(
+    library: Library,
+    bundle: ModelBundle,
+    examples: list[int],
+    counterexamples: list[int],
+    limit: int,
+    no_examples: str,
 ) -> list[Candidate]:
-    """Photos most like ``photo_ids`` (the selection itself left out)."""
-    head = HeadArrays.load(bundle.directory / HEAD_FILE)
-    dim = head.weight.shape[0]
+    """Every other photo ranked by the nearest-centroid score of ``examples`` (stored
+    embeddings; ``counterexamples`` pull away)."""
+    dim = HeadArrays.load(bundle.directory / HEAD_FILE).weight.shape[0]
     ids, x = library.embeddings(library.photo_ids_with_embedding(dim), dim)
     row_of = {pid: row for row, pid in enumerate(ids)}
-    examples = [row_of[p] for p in photo_ids if p in row_of]
-    if not examples:
-        raise OrganizerError("the selected photos have not been tagged yet")
-    weight, offset = few_shot.direction(few_shot.EmbeddingStats.of(x), x[examples])
-    return _ranked(np.array(ids), few_shot.score(x, weight, offset), set(photo_ids), limit)
+    rows = [row_of[p] for p in examples if p in row_of]
+    if not rows:
+        raise OrganizerError(no_examples)
+    negatives = x[[row_of[p] for p in counterexamples if p in row_of]]
+    weight, offset = few_shot.direction(few_shot.EmbeddingStats.of(x), x[rows], negatives)
+    scores = few_shot.score(x, weight, offset)
+    return _ranked(np.array(ids), scores, set(examples) | set(counterexamples), limit)
 
 
 def _ranked(

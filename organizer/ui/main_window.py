@@ -21,7 +21,6 @@ from organizer.ingest.writeback import WriteMode, WriteReport
 from organizer.library import browse
 from organizer.library.browse import Filter, SortOrder
 from organizer.ui.album_page import AlbumPage
-from organizer.ui.cli_bridge import CommandRunner, available_commands
 from organizer.ui.context import UiContext
 from organizer.ui.empty_state import EmptyState
 from organizer.ui.errors import show_error
@@ -50,8 +49,6 @@ class MainWindow(QMainWindow):
         self._panels_stale = False
         self._tags_generation = 0
         self._tags_shown = 0
-        self.commands = CommandRunner(context.app.library_dir, self)
-        self.cli_commands = available_commands()
 
         self.folders = FolderPanel(FolderModel(self), self)
         # Written in-process (see write_tags), so always available.
@@ -127,7 +124,6 @@ class MainWindow(QMainWindow):
         work.jobFinished.connect(lambda _name, _report: events.photosChanged.emit())
         work.jobFailed.connect(lambda name, message: show_error(self, f"{name}: {message}"))
         work.unhandledError.connect(lambda message, details: show_error(self, message, details))
-        self.commands.finished.connect(self._on_command_finished)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -192,7 +188,7 @@ class MainWindow(QMainWindow):
         tags.addAction(self.tr("&Merge Tags…"), lambda: self.tag_manager.merge(None))
         tags.addAction(self.tr("&Delete Tag…"), lambda: self.tag_manager.delete(None))
 
-        self.model_menu = ModelMenu(self.commands, self.cli_commands, self.context, self)
+        self.model_menu = ModelMenu(self.context, self)
         bar.addMenu(self.model_menu)
 
         help_menu = bar.addMenu(self.tr("&Help"))
@@ -420,23 +416,6 @@ class MainWindow(QMainWindow):
     def open_in_file_manager(self, path: str) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
             show_error(self, self.tr("Could not open a file manager for {path}").format(path=path))
-
-    def _on_command_finished(self, command: str, code: int, output: str) -> None:
-        if code == 0:
-            lines = output.strip().splitlines()
-            last = lines[-1] if lines else ""
-            # Machine-readable output (``--json``) is for the caller, not the status bar.
-            summary = "done" if not last or last.startswith(("{", "[")) else last
-            self.jobs.label.setText(f"{command}: {summary}")
-        else:
-            show_error(
-                self,
-                self.tr("“organizer {command}” failed (exit status {code}).").format(
-                    command=command, code=code
-                ),
-                output,
-            )
-        self.context.events.photosChanged.emit()
 
     # -- photos ----------------------------------------------------------------------------
 

@@ -1,62 +1,51 @@
-"""Menu Model: retrain, versions and rollback, through the ``train``/``models`` commands."""
+"""Menu Model: retrain (a child process, see retrain_dialog) and versions and rollback (the
+core's ``App.activate_model``, off the GUI thread)."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
-from organizer.ui.cli_bridge import CommandRunner
 from organizer.ui.context import UiContext
 from organizer.ui.errors import show_error
 from organizer.ui.retrain_dialog import open_retrain_dialog
 
 
 class ModelMenu(QMenu):
-    def __init__(
-        self,
-        commands: CommandRunner,
-        available: set[str],
-        context: UiContext,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("&Model"), parent)
-        self._commands = commands
         self._context = context
         self.setToolTipsVisible(True)
         self.retrain = self.addAction(self.tr("&Retrain…"), self._retrain)
         self.versions = self.addAction(self.tr("&Versions and Rollback…"), self._versions)
-        if "train" not in available:
-            self.retrain.setEnabled(False)
-            self.retrain.setToolTip(self.tr("Training is not part of this build yet"))
-        if "models" not in available:
-            self.versions.setEnabled(False)
-            self.versions.setToolTip(self.tr("Model versions are not part of this build yet"))
 
     def _retrain(self) -> None:
         """Training runs in its own process; the dialog shows progress, the plot and cancel."""
         dialog = open_retrain_dialog(self.parentWidget(), self._context.app.library_dir)
-        dialog.model_changed.connect(lambda _version: self._after_change(0, ""))
+        dialog.model_changed.connect(lambda _version: self._after_change())
+        dialog.activation_requested.connect(
+            lambda version: self._activate(
+                version,
+                lambda _result: dialog.show_activation(version, None),
+                lambda message, _details: dialog.show_activation(version, message),
+            )
+        )
 
     def _versions(self) -> None:
-        self._commands.run("models", ["--json"], self._choose_version)
+        app = self._context.app
+        self._context.work.read(
+            lambda library: [v.to_dict() for v in app.model_registry(library).versions()],
+            self._choose_version,
+            lambda message, details: show_error(self.parentWidget(), message, details),
+        )
 
-    def _choose_version(self, code: int, output: str) -> None:
-        if code != 0:
+    def _choose_version(self, entries: object) -> None:
+        if not isinstance(entries, list) or not entries:
             return
-        try:
-            listing = json.loads(output)
-        except json.JSONDecodeError:
-            show_error(
-                self.parentWidget(), self.tr("Unexpected output from 'organizer models'"), output
-            )
-            return
-        entries = listing.get("models", listing) if isinstance(listing, dict) else listing
-        versions = [str(e.get("version", e)) if isinstance(e, dict) else str(e) for e in entries]
-        if not versions:
-            return
+        versions = [str(e["version"]) for e in entries]
         # What a user needs to choose: when it was made, what it learned, which one is live.
-        labels = [_describe(e) if isinstance(e, dict) else str(e) for e in entries]
+        labels = [_describe(e) for e in entries]
         label, ok = QInputDialog.getItem(
             self.parentWidget(),
             self.tr("Model versions"),
@@ -67,16 +56,32 @@ class ModelMenu(QMenu):
         )
         version = versions[labels.index(label)] if ok and label in labels else ""
         if ok and version:
-            self._commands.run("models", ["use", version], self._after_change)
+            self.versions.setEnabled(False)
+            self._activate(version, lambda _result: self._after_change(), self._activation_failed)
 
-    def _after_change(self, code: int, _output: str) -> None:
+    def _activate(
+        self,
+        version: str,
+        on_done: Callable[[object], None],
+        on_error: Callable[[str, str], None],
+    ) -> None:
+        """``App.activate_model`` on the edit thread (it recomputes the library's suggestions)."""
+        app = self._context.app
+        self._context.work.edit(lambda library: app.activate_model(version, library), on_done,
+                                on_error)
+
+    def _activation_failed(self, message: str, details: str) -> None:
+        self.versions.setEnabled(True)
+        show_error(self.parentWidget(), message, details)
+
+    def _after_change(self) -> None:
         """A model was activated (retraining or a rollback; its suggestions are in the index
         by now): every view re-reads. Pipelines follow the active model by themselves
         (App.refresh_model before each tagging pass)."""
         self.retrain.setEnabled(True)
-        if code == 0:
-            self._context.events.tagNamesChanged.emit()
-            self._context.events.photosChanged.emit()
+        self.versions.setEnabled(True)
+        self._context.events.tagNamesChanged.emit()
+        self._context.events.photosChanged.emit()
 
 
 def _describe(entry: dict) -> str:

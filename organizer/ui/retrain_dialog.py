@@ -129,6 +129,7 @@ class RetrainDialog(QDialog):
     """Progress, loss/validation plot, cancel, and the per-tag before/after summary."""
 
     model_changed = Signal(str)  # the version that became active
+    activation_requested = Signal(str)  # the user asks to activate a kept candidate
     finished_training = Signal(dict)  # the ``result`` event (empty on failure or cancel)
 
     def __init__(self, library_dir: Path, parent: QWidget | None = None,
@@ -319,24 +320,23 @@ class RetrainDialog(QDialog):
             self._process.kill()
 
     def _activate_candidate(self) -> None:
+        """The owner activates it (the core's App.activate_model, off the GUI thread) and
+        answers with ``show_activation``."""
         version = self.result_event.get("version")
         if not version:
             return
         self.activate_button.setEnabled(False)
         self.stage.setText(self.tr("Activating %1…").replace("%1", version))
-        process = self._spawn(["models", "use", version])
+        self.activation_requested.emit(version)
 
-        def done(code: int, _status: QProcess.ExitStatus) -> None:
-            if code == 0:
-                self.stage.setText(self.tr("Model %1 is active.").replace("%1", version))
-                self.activate_button.hide()
-                self.model_changed.emit(version)
-            else:
-                error = bytes(process.readAllStandardError().data()).decode("utf-8", "replace")
-                self.stage.setText(error.strip() or self.tr("Could not activate the model."))
-                self.activate_button.setEnabled(True)
-
-        process.finished.connect(done)
+    def show_activation(self, version: str, error: str | None) -> None:
+        if error is None:
+            self.stage.setText(self.tr("Model %1 is active.").replace("%1", version))
+            self.activate_button.hide()
+            self.model_changed.emit(version)
+        else:
+            self.stage.setText(error or self.tr("Could not activate the model."))
+            self.activate_button.setEnabled(True)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         if self._process is not None and self._process.state() != QProcess.ProcessState.NotRunning:
