@@ -116,3 +116,27 @@ def test_corrections_in_the_app_are_written_to_the_file_and_undone(
     assert all(t.tag != "grandma" for t in library.photo_tags(photo_id))
     assert errors == []
     _close(main)
+
+
+def test_model_versions_in_the_app_activate_through_the_core(qtbot, tmp_path: Path) -> None:
+    """Model → Versions runs App.activate_model (no child process): the views re-read after."""
+    from organizer.ui.model_menu import ModelMenu
+
+    app = open_tiny_app(tmp_path / "library")
+    context = build_context(app)
+    menu = ModelMenu(context)
+    reloads: list[int] = []
+    context.events.photosChanged.connect(lambda: reloads.append(1))
+    errors: list[str] = []
+    done: list[object] = []
+    menu._activate("default", done.append, lambda message, _details: errors.append(message))
+    qtbot.waitUntil(lambda: bool(done or errors), timeout=WAIT_MS)
+    assert errors == []
+    assert app.model_registry().active_name() in (None, "default")
+    menu._activate("no-such-version", done.append, lambda m, _d: errors.append(m))
+    qtbot.waitUntil(lambda: bool(errors), timeout=WAIT_MS)
+    assert "no-such-version" in errors[0]
+    menu._after_change()
+    assert reloads == [1]
+    context.work.wait()
+    app.close()
