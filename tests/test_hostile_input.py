@@ -13,6 +13,7 @@ import sys
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -310,3 +311,23 @@ def test_the_app_opens_no_connection(shared_data, tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     assert "rows 3" in result.stdout, result.stdout + result.stderr
     assert "NETWORK ACCESS" not in result.stderr
+
+
+@pytest.mark.parametrize(("value", "message"), [(1.5, "within 0-1"), ("high", "could not")])
+def test_bundle_thresholds_are_validated(tmp_path, value, message) -> None:
+    bundle = write_tiny_bundle(tmp_path / "bundle")
+    manifest = json.loads((bundle / "bundle.json").read_text())
+    manifest["tags"][0]["threshold"] = value
+    (bundle / "bundle.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match=message):
+        load_bundle(bundle)
+
+
+def test_a_tag_without_threshold_is_never_suggested(tmp_path) -> None:
+    bundle = write_tiny_bundle(tmp_path / "bundle")
+    manifest = json.loads((bundle / "bundle.json").read_text())
+    manifest["tags"][0]["threshold"] = None
+    (bundle / "bundle.json").write_text(json.dumps(manifest))
+    loaded = load_bundle(bundle)
+    assert not loaded.tags[0].suggested and loaded.tags[1].suggested
+    assert not (np.ones(len(loaded.tags), dtype=np.float32) >= loaded.thresholds)[0]

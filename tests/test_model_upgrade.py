@@ -64,3 +64,26 @@ def test_retraining_ignores_corrections_on_old_embeddings(upgraded_library) -> N
     data = read_library(app.library, 100, 0, 1704)
     assert data.embeddings.shape == (1, 1704)
     assert data.photo_ids.tolist() == [ids[2]]
+
+
+def test_an_upgraded_model_with_the_same_embedding_rescores_without_decoding(
+    shared_data: Path, tmp_path: Path,
+) -> None:
+    """A new shipped model (default-3 -> default-4 kept the embedding): the next scan updates
+    the suggestions from the stored embeddings; no photo is decoded again."""
+    names = sorted(coco_labels(shared_data))[:3]
+    photos = copy_photos(shared_data / "photos" / "coco128" / "images", tmp_path / "photos", names)
+    app = open_app(tmp_path / "library")
+    try:
+        assert app.pipeline().add_folders([tmp_path / "photos"]).tagged == 3
+        with app.library.transaction() as db:
+            db.execute("UPDATE photos SET tagged_model = 'an-older-release'")
+        stages: list[str] = []
+        report = app.pipeline().add_folders([tmp_path / "photos"],
+                                            progress=lambda stage, *_: stages.append(stage))
+        assert report.tagged == 0 and not report.failed
+        assert "updating suggestions" in stages and "tagging" not in stages
+        version = app.active_bundle().version
+        assert all(app.library.photo_by_path(p).tagged_model == version for p in photos)
+    finally:
+        app.close()

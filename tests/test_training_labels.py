@@ -10,14 +10,10 @@ import pytest
 pytest.importorskip("torch", reason="the build needs organizer[train]")
 
 from organizer.tagging.evaluation import TagLookup  # noqa: E402
-from training.build_default_model import (  # noqa: E402
-    ASSUMED_ABSENT,
-    assumed_absent,
-    label_matrix,
-)
 from training.cross_validation import LabelledImages, set_metrics  # noqa: E402
 from training.datasets import LabelledSet, read_labelled_set  # noqa: E402
-from training.indoor_outdoor import indoor_or_outdoor  # noqa: E402
+from training.indoor_outdoor import indoor_and_outdoor  # noqa: E402
+from training.set_labels import ASSUMED_ABSENT, assumed_absent, label_matrix  # noqa: E402
 from training.vocabulary import VOCABULARY  # noqa: E402
 
 TAG_INDEX = {spec.name: i for i, spec in enumerate(VOCABULARY)}
@@ -40,7 +36,8 @@ def test_false_positives_in_a_fold_without_the_label_still_count() -> None:
     scores = np.zeros((4, len(TAG_INDEX)))
     scores[[0, 2, 3], TAG_INDEX["dog"]] = 0.9
     thresholds = np.full((len(labels), len(TAG_INDEX)), 0.5)
-    report = set_metrics(data, 0, scores, scores, thresholds, labels, list(TAG_INDEX), LOOKUP)
+    report = set_metrics(data, np.arange(4), scores, scores, thresholds, labels,
+                         list(TAG_INDEX), LOOKUP)
     dog = report["per_label"]["dog"]
     assert dog["positives"] == 1 and dog["AP"] == 1.0
     assert dog["f1"] == pytest.approx(0.5) and dog["accuracy"] == pytest.approx(0.5)
@@ -49,20 +46,53 @@ def test_false_positives_in_a_fold_without_the_label_still_count() -> None:
 
 
 def test_unmatched_labels_come_from_the_whole_set() -> None:
-    labels = [{"dog", "snowboard"}, {"toothbrush"}]
+    labels = [{"dog", "unicorn"}, {"toothbrush"}]
     data = _images(labels, [0, 1])
     scores = np.zeros((2, len(TAG_INDEX)))
     thresholds = np.full((len(labels), len(TAG_INDEX)), 0.5)
-    report = set_metrics(data, 0, scores, scores, thresholds, labels, list(TAG_INDEX), LOOKUP)
-    assert report["unmatched"] == ["snowboard", "toothbrush"]
+    report = set_metrics(data, np.arange(2), scores, scores, thresholds, labels,
+                         list(TAG_INDEX), LOOKUP)
+    assert report["unmatched"] == ["unicorn"]
 
 
-def test_indoor_outdoor_rule() -> None:
-    assert indoor_or_outdoor("miml-scene-dev", {"sea"}) == "outdoor"
-    assert indoor_or_outdoor("coco128", {"bed", "person"}) == "indoor"
-    assert indoor_or_outdoor("coco128", {"giraffe"}) == "outdoor"
-    assert indoor_or_outdoor("coco128", {"person"}) is None  # says neither
-    assert indoor_or_outdoor("coco128", {"oven", "car"}) is None  # says both
+def test_indoor_and_outdoor_are_independent() -> None:
+    assert indoor_and_outdoor("miml-scene-dev", {"sea"}) == (False, True)
+    assert indoor_and_outdoor("coco128", {"bed", "person"}) == (True, False)
+    assert indoor_and_outdoor("coco128", {"giraffe"}) == (False, True)
+    assert indoor_and_outdoor("coco128", {"person"}) == (None, None)  # says neither
+    assert indoor_and_outdoor("coco128", {"oven", "car"}) == (None, None)  # says both
+    assert indoor_and_outdoor("scene15-lazebnik", {"kitchen", "indoor"}) == (True, False)
+    assert indoor_and_outdoor("scene15-lazebnik", {"coast", "sea"}) == (False, True)
+    assert indoor_and_outdoor("houses-rooms", {"house", "building"}) == (False, True)
+    # A receipt scan is neither; a carton on a shop shelf is not outdoor, indoor unknown.
+    assert indoor_and_outdoor("receipts-sroie", {"receipt", "document", "text"}) == (False,
+                                                                                       False)
+    assert indoor_and_outdoor("grocery-store", {"milk", "food"}) == (None, False)
+
+
+def test_single_label_sets_know_their_own_vocabulary_and_what_their_subject_rules_out(
+    shared_data: Path,
+) -> None:
+    flowers = read_labelled_set(shared_data / "photos" / "flowers-tf")
+    matrix = label_matrix(flowers, LOOKUP, TAG_INDEX, assumed_absent([flowers],
+                                                                     TAG_INDEX)["flowers-tf"])
+    daisy, rose, flower = TAG_INDEX["daisy"], TAG_INDEX["rose"], TAG_INDEX["flower"]
+    is_daisy = np.array(["daisy" in labels for labels in flowers.labels])
+    # Every photo says whether it is a daisy (the set names one kind per photo)...
+    assert matrix.known[:, daisy].all() and np.array_equal(matrix.labels[:, daisy] > 0, is_daisy)
+    assert matrix.known[:, rose].all() and not matrix.labels[is_daisy, rose].any()
+    assert matrix.labels[:, flower].all()
+    # ...nothing about a person or an insect among the petals, and that a flower is no car.
+    for tag in ("person", "insect", "building"):
+        assert not matrix.known[:, TAG_INDEX[tag]].any()
+    assert matrix.known[:, TAG_INDEX["car"]].all() and not matrix.labels[:, TAG_INDEX["car"]].any()
+
+    receipts = read_labelled_set(shared_data / "photos" / "receipts-sroie")
+    m = label_matrix(receipts, LOOKUP, TAG_INDEX,
+                     assumed_absent([receipts], TAG_INDEX)["receipts-sroie"])
+    assert m.known.all()  # a scan of a receipt shows nothing but the receipt
+    assert {name for name, t in TAG_INDEX.items() if m.labels[:, t].all()} == {
+        "receipt", "document", "text"}
 
 
 def test_coco_labels_parents_through_children_and_miml_rules_out_household_objects(
@@ -86,12 +116,15 @@ def test_coco_labels_parents_through_children_and_miml_rules_out_household_objec
     for tag in ("boat", "bird", "animal", "surfboard", "airplane"):
         assert not miml_m.known[:, TAG_INDEX[tag]].any()
     assert miml_m.labels[:, TAG_INDEX["outdoor"]].all()
+    assert miml_m.known[:, TAG_INDEX["indoor"]].all()
+    assert not miml_m.labels[:, TAG_INDEX["indoor"]].any()
 
 
 def test_landscapes_are_negatives_only_where_imagenet_sees_no_trace(shared_data: Path) -> None:
     from training.backbone import embed_files, load_backbone
-    from training.build_default_model import add_negatives_imagenet_does_not_see, base_head
+    from training.build_default_model import base_head
     from training.head_params import head_probabilities
+    from training.set_labels import add_negatives_imagenet_does_not_see
     from training.vocabulary import class_to_tag_matrix, read_imagenet_classes
     from training.wordnet import DEFAULT_WORDNET_DIR, WordNet
 

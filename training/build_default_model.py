@@ -2,10 +2,13 @@
 
     python -m training.build_default_model [--out models/default] [--data DIR] [--tiny]
 
-Steps: ImageNet classes -> curated tags through WordNet; embeddings of the labelled photos
-(coco128, miml-scene-dev); logistic heads on the embedding for tags with labelled positives;
-per-tag thresholds on the validation split; ONNX export, checked against the numpy reference;
-bundle.json with provenance and the validation metrics.
+Steps: ImageNet classes -> curated tags through WordNet; embeddings of every labelled photo set
+(training/set_labels.py says what each set's labels say, and do not say, about each tag);
+logistic heads on the embedding for tags with labelled positives, the loss masked to what each
+set knows; 5-fold cross-validation for the L2 strength, out-of-fold scores and precision-first
+thresholds (training/thresholds.py); a leave-one-source-out measure for tags two or more sets
+label; ONNX export, checked against the numpy reference; bundle.json with provenance, per-tag
+evidence and the metrics; MODEL_CARD.md generated from it.
 """
 
 from __future__ import annotations
@@ -16,13 +19,12 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from organizer.tagging.evaluation import TagLookup, match_labels
+from organizer.tagging.evaluation import TagLookup, average_precision
 from training.backbone import (
     EMBEDDING_DIM,
     INPUT_SIZE,
@@ -37,148 +39,62 @@ from training.backbone import (
 from training.cross_validation import (
     LabelledImages,
     absent_tag_suggestions,
-    calibrated_thresholds,
+    as_thresholds,
+    choose_thresholds,
     derived_tag_metrics,
-    fit_group,
+    fit_tags,
+    leave_one_source_out,
+    merged_sets_metrics,
     set_metrics,
     tag_groups,
 )
 from training.datasets import MIML_NEAR_DUPLICATES, LabelledSet, fold_indices, read_labelled_set
 from training.export import export_onnx, verify_onnx
 from training.head_params import HeadParameters, head_probabilities, prior_logits
-from training.indoor_outdoor import indoor_or_outdoor
 from training.model_card import render_model_card
+from training.set_labels import (
+    COCO_SETS,
+    add_negatives_imagenet_does_not_see,
+    assumed_absent,
+    label_matrix,
+)
+from training.thresholds import (
+    MIN_POSITIVES,
+    MIN_RECALL,
+    TARGET_PRECISION,
+    ThresholdChoice,
+    held_out_counts,
+    precision_threshold,
+)
 from training.vocabulary import VOCABULARY, class_to_tag_matrix, read_imagenet_classes
 from training.wordnet import DEFAULT_WORDNET_DIR, WordNet
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-BUNDLE_VERSION = "default-3"
+BUNDLE_VERSION = "default-4"
 SEED = 20240601
 FOLDS = 5
 MIN_TRAIN_POSITIVES = 3  # fewer than this and a tag keeps its ImageNet estimate only
-MIN_VALIDATION_POSITIVES = 3  # fewer than this and the threshold falls back to a default
-DEFAULT_THRESHOLD_TRAINED = 0.5
-DEFAULT_THRESHOLD_IMAGENET = 0.3
-L2_GRID = (3e-3, 1e-2, 3e-2, 1e-1, 3e-1)
+L2_GRID = (1e-2, 3e-2, 1e-1)
+MAX_ITER = 200
+# Sets that label every class of their vocabulary on every photo, then those that name one
+# class per photo (training/set_labels.py says what the latter's photos cannot show).
+FULLY_LABELLED_SETS = ("miml-scene-dev", *COCO_SETS)
+SINGLE_LABEL_SETS = ("scene15-lazebnik", "intel-scenes", "flowers-tf", "cats-dogs-kaggle",
+                     "receipts-sroie", "houses-rooms", "people-humanseg", "grocery-store")
+TRAINING_SETS = (*FULLY_LABELLED_SETS, *SINGLE_LABEL_SETS)
+TINY_SETS = ("miml-scene-dev", "coco128", "flowers-tf")
 THRESHOLD_RULE = (
-    "Per tag, the threshold maximising F1 on the out-of-fold scores of all labelled images "
-    "(midpoint between the chosen score and the next lower one, clamped to [0.05, 0.95]) when "
-    f"the tag has >= {MIN_VALIDATION_POSITIVES} positives; otherwise {DEFAULT_THRESHOLD_TRAINED} "
-    f"for trained tags and {DEFAULT_THRESHOLD_IMAGENET} for ImageNet-only tags."
+    f"Precision first (training/thresholds.py): per tag, the lowest threshold at which its "
+    f"out-of-fold scores over every labelled photo that knows the tag reach precision "
+    f"{TARGET_PRECISION}; a tag is suggested automatically only with >= {MIN_POSITIVES} "
+    f"labelled positives and recall >= {MIN_RECALL} there. Other tags have threshold null: "
+    "never suggested automatically, kept for the user to assign and for retraining to learn."
 )
-
-
-@dataclass
-class LabelMatrix:
-    """Tag labels of one photo set: labels[i, t] = 1 if present; known[i, t] = 1 where the
-    set's label vocabulary says anything about tag t (other entries don't enter the loss)."""
-
-    labels: np.ndarray
-    known: np.ndarray
 
 
 def default_data_dir() -> Path:
     override = os.environ.get("ORGANIZER_SHARED_DATA")
     return Path(override) if override else REPO_ROOT.parent / "shared" / "data"
-
-
-# Tags a photo set does not label but whose absence it still shows. COCO's everyday scenes are
-# not deserts or sunsets: without these negatives the desert head fired on cats and cakes
-# (desert 0.73 on a cat on a couch). MIML's natural landscapes hold no people in any number, and
-# none of the household, kitchen, street and sport objects COCO labels: without those negatives
-# the COCO heads fired on scenery (potted plant on 306 of the 1599 MIML photos, forests; couch
-# on 38, dunes). What landscapes do show now and then (animals, birds, boats, aircraft, vehicles
-# on a road, surfers, skiers, kites) stays unknown: a contact sheet showed sailing ships, kayaks,
-# camels, a swan and sea lions among them.
-ASSUMED_ABSENT = {
-    "coco128": ("desert", "sunset"),
-    "miml-scene-dev": (
-        "person", "furniture", "chair", "couch", "bed", "table", "bench", "toilet", "sink",
-        "refrigerator", "microwave", "oven", "toaster", "tv", "laptop", "keyboard",
-        "computer mouse", "remote control", "phone", "book", "clock", "vase", "scissors",
-        "teddy bear", "bottle", "cup", "wine glass", "bowl",
-        "spoon", "fork", "knife", "banana", "apple", "orange", "sandwich", "broccoli",
-        "carrot", "hot dog", "pizza", "donut", "cake", "potted plant", "traffic light",
-        "street sign", "fire hydrant", "parking meter", "handbag", "tie", "suitcase",
-        "tennis racket", "baseball bat", "baseball glove", "skateboard", "ball",
-    ),
-}
-# The other objects COCO labels (animals, birds, boats, aircraft, vehicles, surfboards, kites, ...)
-# do turn up in landscapes: contact sheets showed sailing ships, kayaks, camels, a swan and sea
-# lions among the MIML photos. Taking them as absent everywhere taught the heads to miss those;
-# leaving them unknown let the heads fire on scenery (surfboard on 198 waves, bird on 233
-# sunsets, boat on 115 deserts). So a MIML photo is a negative for such a tag only where the
-# ImageNet classifier sees no trace of it (its probability for the tag below IMAGENET_DOUBT),
-# and unknown where it does.
-ABSENT_UNLESS_IMAGENET_SEES = {"miml-scene-dev": "coco128"}  # the tags that set labels
-IMAGENET_DOUBT = 0.2
-# Parents a set labels through their children: coco128 labels every animal, vehicle and piece
-# of furniture COCO knows, so a photo with none of them shows none.
-PARENTS_FROM_CHILDREN = {"coco128": ("animal", "vehicle", "furniture")}
-
-
-def assumed_absent(sets: list[LabelledSet], tag_index: dict[str, int]) -> dict[str, set[str]]:
-    """Per set, the tags taken as absent from all its photos (names checked against the
-    vocabulary, so a renamed tag fails the build instead of silently dropping out)."""
-    result = {}
-    for s in sets:
-        names = set(ASSUMED_ABSENT.get(s.name, ()))
-        unknown = names - set(tag_index)
-        if unknown:
-            raise ValueError(f"ASSUMED_ABSENT names tags not in the vocabulary: {unknown}")
-        result[s.name] = names
-    return result
-
-
-def add_negatives_imagenet_does_not_see(
-    photo_set: LabelledSet, matrix: LabelMatrix, imagenet_p: np.ndarray,
-    sets: list[LabelledSet], lookup: TagLookup, tag_index: dict[str, int],
-) -> list[int]:
-    """ABSENT_UNLESS_IMAGENET_SEES: negatives where ImageNet sees no trace of the tag; returns
-    the columns that got some."""
-    source = ABSENT_UNLESS_IMAGENET_SEES.get(photo_set.name)
-    other = next((s for s in sets if s.name == source), None)
-    if other is None:
-        return []
-    matched, _ = match_labels({label for labels in other.labels for label in labels}, lookup)
-    tags = set(matched.values()) | set(PARENTS_FROM_CHILDREN.get(source, ()))
-    columns = []
-    for col in sorted(tag_index[tag] for tag in tags):
-        if matrix.known[:, col].any():
-            continue  # the set labels it, or takes it as absent everywhere
-        unseen = imagenet_p[:, col] < IMAGENET_DOUBT
-        matrix.known[unseen, col] = 1.0
-        columns.append(col)
-    return columns
-
-
-def label_matrix(
-    photo_set: LabelledSet, lookup: TagLookup, tag_index: dict[str, int],
-    absent: set[str] = frozenset(),
-) -> LabelMatrix:
-    all_labels = {label for labels in photo_set.labels for label in labels}
-    matched, _ = match_labels(all_labels, lookup)
-    n, t = len(photo_set.labels), len(tag_index)
-    labels = np.zeros((n, t), dtype=np.float32)
-    known = np.zeros((n, t), dtype=np.float32)
-    known[:, [tag_index[tag] for tag in matched.values()]] = 1.0
-    known[:, [tag_index[tag] for tag in absent]] = 1.0
-    scene_cols = [tag_index[name] for name in ("indoor", "outdoor") if name in tag_index]
-    for i, image_labels in enumerate(photo_set.labels):
-        for label in image_labels:
-            if label in matched:
-                labels[i, tag_index[matched[label]]] = 1.0
-        where = indoor_or_outdoor(photo_set.name, image_labels)
-        if where is not None and len(scene_cols) == 2:
-            known[i, scene_cols] = 1.0
-            labels[i, tag_index[where]] = 1.0
-    for parent in PARENTS_FROM_CHILDREN.get(photo_set.name, ()):
-        children = [tag_index[spec.name] for spec in VOCABULARY
-                    if spec.parent == parent and known[:, tag_index[spec.name]].any()]
-        known[:, tag_index[parent]] = 1.0
-        if children:
-            labels[:, tag_index[parent]] = labels[:, children].max(axis=1)
-    return LabelMatrix(labels, known)
 
 
 def base_head(backbone: torch.nn.Module, class_map: np.ndarray) -> HeadParameters:
@@ -194,25 +110,15 @@ def base_head(backbone: torch.nn.Module, class_map: np.ndarray) -> HeadParameter
     )
 
 
-def calibrate_threshold(scores: np.ndarray, truth: np.ndarray, fallback: float) -> float:
-    if truth.sum() < MIN_VALIDATION_POSITIVES:
-        return fallback
-    order = np.argsort(-scores)
-    sorted_scores, hits = scores[order], truth[order].astype(bool)
-    tp = np.cumsum(hits)
-    fp = np.cumsum(~hits)
-    fn = hits.sum() - tp
-    f1 = 2 * tp / (2 * tp + fp + fn)
-    # Only cut between distinct scores.
-    valid = np.r_[sorted_scores[1:] != sorted_scores[:-1], True]
-    best = int(np.argmax(np.where(valid, f1, -1)))
-    lower = sorted_scores[best + 1] if best + 1 < len(sorted_scores) else 0.0
-    return float(np.clip((sorted_scores[best] + lower) / 2, 0.05, 0.95))
+def labelled_sets(data_dir: Path, tiny: bool) -> list[LabelledSet]:
+    """Every labelled set (``tiny``: a few photos of three of them)."""
+    names = TINY_SETS if tiny else TRAINING_SETS
+    return [read_labelled_set(data_dir / "photos" / name, 8 if tiny else None) for name in names]
 
 
 def build(
     out: Path, data_dir: Path, cache_dir: Path | None, tiny: bool, seed: int,
-    l2: float | None = None,
+    l2: float | None = None, log=print,
 ) -> dict:
     started = time.time()
     torch.manual_seed(seed)
@@ -227,12 +133,12 @@ def build(
 
     backbone = load_backbone()
     head = base_head(backbone, class_map)
-    sets = [read_labelled_set(data_dir / "photos" / name, 8 if tiny else None)
-            for name in ("miml-scene-dev", "coco128")]
+    sets = labelled_sets(data_dir, tiny)
     folds = 2 if tiny else FOLDS
     absent = assumed_absent(sets, tag_index)
     matrices = [label_matrix(s, lookup, tag_index, absent[s.name]) for s in sets]
     embeddings = [cached_embeddings(backbone, s.paths, cache_dir) for s in sets]
+    log(f"embedded {sum(len(e) for e in embeddings)} photos of {len(sets)} sets")
     imagenet_sets = [head_probabilities(e, head) for e in embeddings]  # the untrained head
     ruled_out = {s.name: sorted(tag_index[t] for t in absent[s.name]) for s in sets}
     for s, m, p in zip(sets, matrices, imagenet_sets, strict=True):
@@ -261,42 +167,50 @@ def build(
     imagenet_only = np.concatenate(imagenet_sets)
     oof = imagenet_only.copy()
     grid = (L2_GRID[-1],) if tiny else L2_GRID if l2 is None else (l2,)
-    groups = {}
-    for name, cols in tag_groups(trained, data, tag_names).items():
-        fit = fit_group(data, cols, has_prior, grid, max_iter=5 if tiny else 200)
-        groups[name] = fit
-        rows = data.known[:, cols[0]] > 0
-        oof[np.ix_(rows, cols)] = 1.0 / (1.0 + np.exp(-fit.oof_logits[rows]))
-        head.prior_scale[cols] = fit.scale
-        head.weight[:, cols] = fit.weight
-        head.bias[cols] = fit.bias
+    groups = tag_groups(trained, data, tag_names)
+    fit = fit_tags(data, groups, has_prior, grid, max_iter=5 if tiny else MAX_ITER, log=log)
+    for j, c in enumerate(fit.cols):
+        rows = data.known[:, c] > 0
+        oof[rows, c] = 1.0 / (1.0 + np.exp(-fit.oof_logits[rows, j]))
+    head.prior_scale[fit.cols] = fit.scale
+    head.weight[:, fit.cols] = fit.weight
+    head.bias[fit.cols] = fit.bias
 
-    defaults = np.full(len(tag_names), DEFAULT_THRESHOLD_IMAGENET)
-    defaults[trained] = DEFAULT_THRESHOLD_TRAINED
     everything = np.ones(len(x), dtype=bool)
-    thresholds = calibrated_thresholds(oof, data, everything, defaults, calibrate_threshold)
-    without_fold = [calibrated_thresholds(oof, data, data.fold_of != k, defaults,
-                                          calibrate_threshold) for k in range(folds)]
+    choices = choose_thresholds(oof, data, everything, precision_threshold)
+    thresholds = as_thresholds(choices)
+    without_fold = [as_thresholds(choose_thresholds(oof, data, data.fold_of != k,
+                                                    precision_threshold))
+                    for k in range(folds)]
     held_out = np.stack(without_fold)[data.fold_of]  # [N, T]: each image, its fold's thresholds
-    metrics: dict = {
-        s.name: set_metrics(data, i, oof, imagenet_only, held_out, s.labels, tag_names, lookup)
-        for i, s in enumerate(sets)
-    }
+    image_labels = [labels for s in sets for labels in s.labels]
+    metrics: dict = {}
+    for name, members in evaluation_groups(data.set_names).items():
+        rows = np.flatnonzero(np.isin(data.set_of, members))
+        metrics[name] = set_metrics(data, rows, oof, imagenet_only, held_out,
+                                    [image_labels[r] for r in rows], tag_names, lookup)
+    metrics["tags"] = tag_evidence(data, oof, held_out, choices, tag_names, has_prior)
+    new_sets = [i for i, name in enumerate(data.set_names) if name in SINGLE_LABEL_SETS]
+    if new_sets:
+        metrics["single_label_sets_merged"] = merged_sets_metrics(data, new_sets, oof,
+                                                                   tag_names)
+    metrics["leave_one_source_out"] = leave_one_source_out(
+        data, fit, has_prior, thresholds, tag_names, max_iter=5 if tiny else MAX_ITER, log=log)
     metrics["suggestions_of_absent_tags"] = {
         s.name: absent_tag_suggestions(data, i, oof, held_out, ruled_out[s.name], tag_names)
         for i, s in enumerate(sets) if ruled_out[s.name]
     }
     metrics["indoor_outdoor"] = derived_tag_metrics(
         data, oof, held_out, [tag_index["indoor"], tag_index["outdoor"]], tag_names)
-    metrics["l2"] = {name: fit.l2 for name, fit in groups.items()}
-    metrics["l2_cross_validation_mean_ap"] = {name: fit.cv_mean_ap for name, fit in groups.items()}
+    metrics["l2"] = fit.group_l2
+    metrics["l2_cross_validation_mean_ap"] = fit.cv_mean_ap
     metrics["trained_tags"] = [tag_names[t] for t in trained]
 
     head.save(out / "head.npz")
     export_onnx(backbone, head, out / "model.onnx")
-    sample = np.stack([preprocess(p) for s in sets for p in s.paths[:2]]).astype(np.float32)
+    sample = np.stack([preprocess(p) for s in sets[:2] for p in s.paths[:2]]).astype(np.float32)
     metrics["onnx_check"] = verify_onnx(out / "model.onnx", backbone, head, sample)
-    bundle = bundle_json(tag_names, thresholds, metrics, seed, tiny, folds,
+    bundle = bundle_json(tag_names, choices, metrics, seed, tiny, folds,
                          [s.name for s in sets])
     (out / "bundle.json").write_text(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n",
                                      encoding="utf-8")
@@ -305,7 +219,41 @@ def build(
     return bundle
 
 
-def bundle_json(tag_names: list[str], thresholds: np.ndarray, metrics: dict, seed: int,
+def evaluation_groups(set_names: list[str]) -> dict[str, list[int]]:
+    """Reports: the COCO subsets together (same vocabulary, 506 photos: per-class figures on
+    one 256-photo set swing with single images), every other set on its own."""
+    groups: dict[str, list[int]] = {}
+    for i, name in enumerate(set_names):
+        groups.setdefault("coco" if name in COCO_SETS else name, []).append(i)
+    return groups
+
+
+def tag_evidence(
+    data: LabelledImages, oof: np.ndarray, held_out: np.ndarray,
+    choices: list[ThresholdChoice], tag_names: list[str], has_prior: np.ndarray,
+) -> dict:
+    """Per tag: the labelled photos it was validated on (sets, positives), whether it is
+    suggested and why, its threshold, and held-out precision and recall at the thresholds
+    chosen without the scored fold, next to the out-of-fold AP."""
+    evidence = {}
+    for t, choice in enumerate(choices):
+        known = data.known[:, t] > 0
+        truth = data.labels[known, t] > 0
+        owners = sorted({data.set_names[s] for s in data.set_of[known][truth]})
+        entry = {"suggested": choice.suggested, "reason": choice.reason,
+                 "threshold": None if choice.threshold is None else round(choice.threshold, 4),
+                 "positives": int(truth.sum()), "photos": int(known.sum()),
+                 "sets": owners, "imagenet_classes": bool(has_prior[t])}
+        if truth.any() and not truth.all():
+            entry["AP"] = round(average_precision(oof[known, t], truth), 4)
+            tp, fp, fn = held_out_counts(oof[known, t], truth, held_out[known, t])
+            entry["held_out_precision"] = round(tp / (tp + fp), 4) if tp + fp else None
+            entry["held_out_recall"] = round(tp / (tp + fn), 4)
+        evidence[tag_names[t]] = entry
+    return evidence
+
+
+def bundle_json(tag_names: list[str], choices: list[ThresholdChoice], metrics: dict, seed: int,
                 tiny: bool, folds: int, training_sets: list[str]) -> dict:
     tags = [
         {
@@ -313,7 +261,8 @@ def bundle_json(tag_names: list[str], thresholds: np.ndarray, metrics: dict, see
             "display": {"en": spec.en, "zh_CN": spec.zh},
             "aliases": list(spec.aliases),
             "parent": spec.parent,
-            "threshold": round(float(thresholds[i]), 4),
+            "threshold": None if choices[i].threshold is None
+            else round(choices[i].threshold, 4),
         }
         for i, spec in enumerate(VOCABULARY)
     ]
@@ -335,8 +284,8 @@ def bundle_json(tag_names: list[str], thresholds: np.ndarray, metrics: dict, see
             "weights_licence": "Apache-2.0",
             "imagenet_to_tags": "WordNet 3.0 hypernyms (Debian wordnet-base) + curated list in "
                                 "training/vocabulary.py",
-            "data": "miml-scene-dev (LAMDA MIML natural scenes) and coco128 (COCO 2017 via "
-                    "lightly-ai/coco128_yolo) from the project's shared data",
+            "data": "every labelled set of the project's shared data (photos/*/SOURCE.md "
+                    "gives each one's source and licence as stated; several state none)",
             "training_sets": training_sets,
             "evaluation": f"{folds}-fold cross-validation over all labelled images (folds "
                           "shuffled with the seed, near-duplicates in one fold); the shipped "

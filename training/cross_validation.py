@@ -15,9 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 from organizer.tagging.evaluation import TagLookup, average_precision, evaluate
 from training.head import fit_logistic_heads
+from training.thresholds import ThresholdChoice
 
 
 @dataclass
@@ -38,92 +40,177 @@ class LabelledImages:
 
 
 @dataclass
-class GroupFit:
+class TagFit:
+    """Heads for the trained tags ``cols``: out-of-fold logits at the chosen L2 strengths and
+    the final fit on every image."""
+
     cols: list[int]
-    l2: float
-    cv_mean_ap: dict[str, float]  # per L2 candidate
-    oof_logits: np.ndarray  # [N, len(cols)], rows outside the group are 0
+    l2: np.ndarray  # [len(cols)] chosen strength per column
+    cv_mean_ap: dict[str, dict[str, float]]  # per group of tags, per L2 candidate
+    group_l2: dict[str, float]
+    oof_logits: np.ndarray  # [N, len(cols)]; rows a column does not know are meaningless
     scale: np.ndarray
     weight: np.ndarray
     bias: np.ndarray
 
 
 def tag_groups(
-    trained: np.ndarray, data: LabelledImages, tag_names: list[str]
+    trained: Sequence[int], data: LabelledImages, tag_names: list[str]
 ) -> dict[str, list[int]]:
-    """Trained tags grouped by which images know them, named by their photo sets and tags.
-
-    The loss is separate per tag and only known images count, so each group is fitted on its
-    own rows, which is much cheaper than one fit over every image."""
-    groups: dict[bytes, list[int]] = {}
+    """Trained tags grouped by the photo sets that label them, named by those sets and tags:
+    one L2 strength is chosen per group (a tag's own few positives would make a noisy
+    choice)."""
+    groups: dict[tuple[int, ...], list[int]] = {}
     for t in trained:
-        groups.setdefault(data.known[:, t].tobytes(), []).append(int(t))
+        owners = tuple(sorted(set(data.set_of[(data.known[:, t] > 0)
+                                              & (data.labels[:, t] > 0)].tolist())))
+        groups.setdefault(owners, []).append(int(t))
     named: dict[str, list[int]] = {}
-    for cols in groups.values():
-        rows = data.known[:, cols[0]] > 0
-        owners = "+".join(data.set_names[i] for i in sorted(set(data.set_of[rows].tolist())))
+    for owners, cols in groups.items():
+        sets = "+".join(data.set_names[i] for i in owners)
         shown = ", ".join(tag_names[c] for c in cols[:3]) + (", ..." if len(cols) > 3 else "")
-        named[f"{owners}: {shown}"] = cols
+        named[f"{sets}: {shown}"] = cols
     return named
 
 
-def fit_group(
-    data: LabelledImages, cols: list[int], has_prior: np.ndarray, l2_grid: Sequence[float],
-    max_iter: int,
-) -> GroupFit:
-    """Out-of-fold logits for each L2 candidate, the best by mean AP, then the final fit on
-    every image of the group."""
-    rows = data.known[:, cols[0]] > 0
+def _fit(data: LabelledImages, rows: np.ndarray, cols: list[int], hp: np.ndarray,
+         l2: float | np.ndarray, max_iter: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return fit_logistic_heads(data.x[rows], data.prior[rows][:, cols], data.labels[rows][:, cols],
+                              data.known[rows][:, cols], hp, l2, max_iter=max_iter,
+                              dtype=torch.float32)
+
+
+def _logits(data: LabelledImages, rows: np.ndarray, cols: list[int],
+            fit: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+    scale, weight, bias = fit
+    return scale * data.prior[rows][:, cols] + data.x[rows] @ weight + bias
+
+
+def fit_tags(
+    data: LabelledImages, groups: dict[str, list[int]], has_prior: np.ndarray,
+    l2_grid: Sequence[float], max_iter: int, log: Callable[[str], None] = lambda _: None,
+) -> TagFit:
+    """All trained tags at once (the loss is separate per tag and masked to the photos whose
+    set knows it, so one joint fit equals one fit per tag): out-of-fold logits for each L2
+    candidate, per group the candidate with the best mean AP, then the final fit on every
+    image with each column at its group's strength."""
+    cols = [c for group in groups.values() for c in group]
     hp = has_prior[cols].astype(np.float32)
-
-    def fit(mask: np.ndarray, l2: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return fit_logistic_heads(data.x[mask], data.prior[mask][:, cols],
-                                  data.labels[mask][:, cols], data.known[mask][:, cols], hp, l2,
-                                  max_iter=max_iter)
-
-    best: tuple[float, float, np.ndarray] | None = None
-    scores: dict[str, float] = {}
+    oof_by_l2 = {}
     for l2 in l2_grid:
         oof = np.zeros((len(data.x), len(cols)))
         for k in range(data.folds):
-            train, held_out = rows & (data.fold_of != k), rows & (data.fold_of == k)
-            scale, weight, bias = fit(train, l2)
-            oof[held_out] = (scale * data.prior[held_out][:, cols] + data.x[held_out] @ weight
-                             + bias)
-        aps = [average_precision(oof[rows, j], data.labels[rows, c] > 0)
-               for j, c in enumerate(cols)]
-        scores[str(l2)] = float(np.nanmean(aps)) if not np.all(np.isnan(aps)) else float("nan")
-        if best is None or scores[str(l2)] > best[0]:
-            best = (scores[str(l2)], l2, oof)
-    assert best is not None
-    scale, weight, bias = fit(rows, best[1])
-    return GroupFit(cols, best[1], scores, best[2], scale, weight, bias)
+            held_out = data.fold_of == k
+            oof[held_out] = _logits(data, held_out, cols,
+                                    _fit(data, ~held_out, cols, hp, l2, max_iter))
+        oof_by_l2[l2] = oof
+        log(f"L2 {l2}: {data.folds} folds fitted")
+    position = {c: j for j, c in enumerate(cols)}
+    chosen = np.zeros(len(cols))
+    chosen_oof = np.zeros((len(data.x), len(cols)))
+    scores: dict[str, dict[str, float]] = {}
+    group_l2: dict[str, float] = {}
+    for name, group in groups.items():
+        scores[name] = {}
+        for l2, oof in oof_by_l2.items():
+            aps = [average_precision(oof[data.known[:, c] > 0, position[c]],
+                                     data.labels[data.known[:, c] > 0, c] > 0) for c in group]
+            scores[name][str(l2)] = (float(np.nanmean(aps)) if not np.all(np.isnan(aps))
+                                     else float("nan"))
+        best = max(oof_by_l2, key=lambda l2: np.nan_to_num(scores[name][str(l2)], nan=-1))
+        group_l2[name] = best
+        for c in group:
+            chosen[position[c]] = best
+            chosen_oof[:, position[c]] = oof_by_l2[best][:, position[c]]
+    everything = np.ones(len(data.x), dtype=bool)
+    scale, weight, bias = _fit(data, everything, cols, hp, chosen, max_iter)
+    return TagFit(cols, chosen, scores, group_l2, chosen_oof, scale, weight, bias)
 
 
-def calibrated_thresholds(
-    scores: np.ndarray, data: LabelledImages, rows: np.ndarray, defaults: np.ndarray,
-    calibrate: Callable[[np.ndarray, np.ndarray, float], float],
-) -> np.ndarray:
-    """Per-tag thresholds from the scores of the given rows (images that know the tag)."""
-    thresholds = defaults.astype(np.float64).copy()
+def choose_thresholds(
+    scores: np.ndarray, data: LabelledImages, rows: np.ndarray,
+    choose: Callable[[np.ndarray, np.ndarray], ThresholdChoice],
+) -> list[ThresholdChoice]:
+    """Per tag, the threshold chosen on the scores of the given rows that know the tag."""
+    choices = []
     for t in range(scores.shape[1]):
         known = rows & (data.known[:, t] > 0)
-        if known.any():
-            thresholds[t] = calibrate(scores[known, t], data.labels[known, t] > 0, defaults[t])
-    return thresholds
+        choices.append(choose(scores[known, t], data.labels[known, t] > 0))
+    return choices
+
+
+def as_thresholds(choices: Sequence[ThresholdChoice]) -> np.ndarray:
+    """Thresholds [T] with ``inf`` for tags not suggested."""
+    return np.array([np.inf if c.threshold is None else c.threshold for c in choices])
+
+
+def leave_one_source_out(
+    data: LabelledImages, fit: TagFit, has_prior: np.ndarray, thresholds: np.ndarray,
+    tag_names: list[str], max_iter: int, log: Callable[[str], None] = lambda _: None,
+) -> dict:
+    """For each tag that two or more sets label: heads fitted without one of those sets score
+    that set's photos (a source the tags never saw, as a user's photos are). Per tag and set:
+    the set's positives, the recall at the shipped threshold and, where the set also labels
+    photos without the tag, AP and precision among its own photos."""
+    cols = fit.cols
+    hp = has_prior[cols].astype(np.float32)
+    owners = {c: sorted(set(data.set_of[(data.known[:, c] > 0)
+                                        & (data.labels[:, c] > 0)].tolist())) for c in cols}
+    shared = {c: sets for c, sets in owners.items() if len(sets) >= 2}
+    result: dict[str, dict[str, dict]] = {}
+    for s in sorted({s for sets in shared.values() for s in sets}):
+        in_set = data.set_of == s
+        logits = _logits(data, in_set, cols, _fit(data, ~in_set, cols, hp, fit.l2, max_iter))
+        probabilities = 1.0 / (1.0 + np.exp(-logits))
+        for j, c in enumerate(cols):
+            if s not in shared.get(c, ()):
+                continue
+            known = data.known[in_set, c] > 0
+            truth = data.labels[in_set, c][known] > 0
+            scores = probabilities[known, j]
+            predicted = scores >= thresholds[c]
+            entry = {"photos": int(known.sum()), "positives": int(truth.sum()),
+                     "recall": round(float(predicted[truth].mean()), 4)}
+            if not truth.all():
+                entry["AP"] = round(average_precision(scores, truth), 4)
+                entry["precision"] = (round(float(truth[predicted].mean()), 4)
+                                      if predicted.any() else None)
+            result.setdefault(tag_names[c], {})[data.set_names[s]] = entry
+        log(f"left out {data.set_names[s]}")
+    return dict(sorted(result.items()))
+
+
+def merged_sets_metrics(
+    data: LabelledImages, set_indices: Sequence[int], oof: np.ndarray, tag_names: list[str],
+    min_positives: int = 1,
+) -> dict:
+    """The photos of several sets as one set: a tag's positives are the photos labelled with
+    it, and every other photo of these sets counts as a negative (the other sources' photos
+    give each label negatives it was never trained on as such). AP per tag from out-of-fold
+    scores."""
+    rows = np.isin(data.set_of, list(set_indices))
+    truth = (data.labels[rows] > 0) & (data.known[rows] > 0)
+    per_tag = {}
+    for t in np.flatnonzero(truth.sum(0) >= min_positives):
+        per_tag[tag_names[t]] = {"positives": int(truth[:, t].sum()),
+                                 "AP": round(average_precision(oof[rows, t], truth[:, t]), 4)}
+    aps = [v["AP"] for v in per_tag.values()]
+    return {"sets": [data.set_names[i] for i in set_indices], "photos": int(rows.sum()),
+            "labels": len(per_tag), "mAP": round(float(np.mean(aps)), 4) if aps else None,
+            "per_tag": dict(sorted(per_tag.items(), key=lambda kv: -kv[1]["AP"]))}
 
 
 def set_metrics(
-    data: LabelledImages, set_index: int, oof: np.ndarray, imagenet_only: np.ndarray,
+    data: LabelledImages, in_set: np.ndarray, oof: np.ndarray, imagenet_only: np.ndarray,
     held_out_thresholds: np.ndarray, image_labels: list[set[str]], tag_names: list[str],
     lookup: TagLookup,
 ) -> dict:
-    """One photo set's cross-validated report: mAP per fold (mean, min, max), per-label AP
+    """The cross-validated report on the images ``in_set`` (row indices; one photo set, or
+    several with the same vocabulary): mAP per fold (mean, min, max), per-label AP
     averaged over the folds that hold positives, F1 and accuracy from the pooled decisions, each
     image at the thresholds calibrated without its fold (``held_out_thresholds`` [N, T]). Every
     label of the set counts in every fold: a fold without positives of a label still contributes
     its false positives."""
-    in_set = np.flatnonzero(data.set_of == set_index)
     fold = data.fold_of[in_set]
     pooled = evaluate(oof[in_set], tag_names, held_out_thresholds[in_set], image_labels, lookup)
 
@@ -139,9 +226,12 @@ def set_metrics(
         aps = [r.per_label[label]["AP"] for r in reports if label in r.per_label]
         aps = [a for a in aps if not np.isnan(a)]
         per_label[label] = {"tag": v["tag"], "AP": round(float(np.mean(aps)), 4) if aps else None,
-                            "positives": v["positives"], "f1": round(v["f1"], 4),
+                            "positives": v["positives"], "precision": round(v["precision"], 4),
+                            "recall": round(v["recall"], 4), "f1": round(v["f1"], 4),
                             "accuracy": round(v["accuracy"], 4)}
     evaluated = [v for v in per_label.values() if v["positives"] > 0]
+    tp = sum(v["tp"] for v in pooled.per_label.values() if v["positives"])
+    fp = sum(v["fp"] for v in pooled.per_label.values() if v["positives"])
     fold_maps = [r.mean_average_precision for r in reports]
     return {
         "images": len(in_set),
@@ -152,6 +242,8 @@ def set_metrics(
             [r.mean_average_precision for r in baselines])), 4),
         "labels_evaluated": len(evaluated),
         "micro_f1": round(pooled.micro_f1, 4),
+        "micro_precision": round(tp / (tp + fp), 4) if tp + fp else None,
+        "suggestions_per_image": round((tp + fp) / len(in_set), 4),
         "macro_f1": round(pooled.macro_f1, 4),
         "mean_binary_accuracy": round(float(np.mean([v["accuracy"] for v in evaluated])), 4)
         if evaluated else None,

@@ -25,15 +25,10 @@ import torch
 
 from organizer.tagging.evaluation import TagLookup, average_precision, f1_counts
 from training.backbone import IMAGENET_DIM, cached_embeddings, load_backbone, preprocess
-from training.build_default_model import (
-    MIML_NEAR_DUPLICATES,
-    SEED,
-    calibrate_threshold,
-    default_data_dir,
-    label_matrix,
-)
-from training.datasets import read_labelled_set, split_indices
+from training.build_default_model import SEED, default_data_dir
+from training.datasets import MIML_NEAR_DUPLICATES, read_labelled_set, split_indices
 from training.head import fit_logistic_heads
+from training.set_labels import label_matrix
 from training.vocabulary import VOCABULARY
 
 CACHE = Path(os.environ.get("TMPDIR", "/tmp")) / "organizer-emb"
@@ -76,6 +71,23 @@ def softmax_multiclass(x_tr, y_tr, x_va, l2=1e-2, steps=300):
     opt.step(closure)
     with torch.no_grad():
         return torch.softmax(torch.from_numpy((x_va - mean) / std) @ w + b, 1).numpy()
+
+
+def calibrate_threshold(scores: np.ndarray, truth: np.ndarray, fallback: float) -> float:
+    """The max-F1 threshold rule of the bundles up to default-3 (these experiments used it)."""
+    if truth.sum() < 3:
+        return fallback
+    order = np.argsort(-scores)
+    sorted_scores, hits = scores[order], truth[order].astype(bool)
+    tp = np.cumsum(hits)
+    fp = np.cumsum(~hits)
+    fn = hits.sum() - tp
+    f1 = 2 * tp / (2 * tp + fp + fn)
+    # Only cut between distinct scores.
+    valid = np.r_[sorted_scores[1:] != sorted_scores[:-1], True]
+    best = int(np.argmax(np.where(valid, f1, -1)))
+    lower = sorted_scores[best + 1] if best + 1 < len(sorted_scores) else 0.0
+    return float(np.clip((sorted_scores[best] + lower) / 2, 0.05, 0.95))
 
 
 def metrics(scores, truth, thresholds):

@@ -32,8 +32,9 @@ def fit_logistic_heads(
     labels: np.ndarray,
     known: np.ndarray,
     has_prior: np.ndarray,
-    l2: float,
+    l2: float | np.ndarray,
     max_iter: int = 200,
+    dtype: torch.dtype = torch.float64,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fit one logistic regression per tag column, all at once (full-batch L-BFGS).
 
@@ -41,22 +42,24 @@ def fit_logistic_heads(
     image's set says whether it has the tag; unknown entries do not contribute to the loss).
     The prior coefficient starts at 1 and is pulled towards 1, the embedding weights towards 0,
     so a tag with little data stays close to its ImageNet estimate.
+    ``l2`` is one strength for every column or one per column [K]; ``dtype`` float32 halves
+    the time of a fit over thousands of photos and hundreds of tags.
     Returns (prior_scale [K], weight [D, K], bias [K]) in the raw (unstandardized) embedding.
     """
-    x = torch.from_numpy(embedding.astype(np.float64))
+    x = torch.as_tensor(embedding, dtype=dtype)
     mean, std = x.mean(0), x.std(0) + 1e-6
     xs = (x - mean) / std
-    prior_t = torch.from_numpy(prior.astype(np.float64)) * torch.from_numpy(
-        has_prior.astype(np.float64)
-    )
-    y = torch.from_numpy(labels.astype(np.float64))
-    mask = torch.from_numpy(known.astype(np.float64))
+    prior_t = torch.as_tensor(prior, dtype=dtype) * torch.as_tensor(has_prior, dtype=dtype)
+    y = torch.as_tensor(labels, dtype=dtype)
+    mask = torch.as_tensor(known, dtype=dtype)
     n_known = mask.sum(0).clamp(min=1)
     k = labels.shape[1]
-    w = torch.zeros(x.shape[1], k, dtype=torch.float64, requires_grad=True)
-    b = torch.zeros(k, dtype=torch.float64, requires_grad=True)
-    a = torch.ones(k, dtype=torch.float64, requires_grad=True)
-    hp = torch.from_numpy(has_prior.astype(np.float64))
+    w = torch.zeros(x.shape[1], k, dtype=dtype, requires_grad=True)
+    b = torch.zeros(k, dtype=dtype, requires_grad=True)
+    a = torch.ones(k, dtype=dtype, requires_grad=True)
+    hp = torch.as_tensor(has_prior, dtype=dtype)
+    strength = torch.as_tensor(np.broadcast_to(np.asarray(l2, dtype=np.float64), (k,)).copy(),
+                               dtype=dtype)
     optimizer = torch.optim.LBFGS([w, b, a], max_iter=max_iter, line_search_fn="strong_wolfe")
 
     def closure() -> torch.Tensor:
@@ -64,13 +67,13 @@ def fit_logistic_heads(
         z = a * prior_t + xs @ w + b
         bce = torch.nn.functional.binary_cross_entropy_with_logits(z, y, reduction="none")
         loss = ((bce * mask).sum(0) / n_known).sum()
-        loss = loss + l2 * (w**2).sum() + l2 * (((a - 1) * hp) ** 2).sum()
+        loss = loss + (strength * ((w**2).sum(0) + ((a - 1) * hp) ** 2)).sum()
         loss.backward()
         return loss
 
     optimizer.step(closure)
     with torch.no_grad():
-        weight = (w / std[:, None]).numpy()
-        bias = (b - (mean / std) @ w).numpy()
-        scale = (a * hp).numpy()
+        weight = (w / std[:, None]).double().numpy()
+        bias = (b - (mean / std) @ w).double().numpy()
+        scale = (a * hp).double().numpy()
     return scale, weight, bias

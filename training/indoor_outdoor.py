@@ -1,11 +1,13 @@
-"""Indoor/outdoor labels derived from what a photo's own labels say is in it.
+"""Indoor/outdoor labels derived from what a photo set says is in its photos.
 
-No photo set here labels indoor or outdoor, but many labels imply one: a bed or an oven is
-almost always photographed indoors, a bus or a giraffe outdoors, and every MIML photo is a
-natural landscape. Photos whose labels say neither (or both) stay unknown and do not enter the
-loss. Checked by eye on contact sheets of coco128: about 4 of the 85 photos these lists call
-indoor are outdoors (a riverbank, a crowd), and about 8 of the 124 called outdoor were indoors
-before umbrellas were dropped from the outdoor list (studio shots).
+The two are independent tags: a landscape is outdoor and not indoor, a room indoor and not
+outdoor, and a flat scan of a receipt or a close-up of a carton on a shelf is neither. Scene sets
+say so for every photo; COCO photos only where an object implies it (a bed or an oven is almost
+always photographed indoors, a bus or a giraffe outdoors); photos whose labels say neither (or
+both) stay unknown and do not enter the loss. Checked by eye on contact sheets of coco128: about
+4 of the 85 photos these lists call indoor are outdoors (a riverbank, a crowd), and about 8 of
+the 124 called outdoor were indoors before umbrellas were dropped from the outdoor list (studio
+shots).
 """
 
 from __future__ import annotations
@@ -23,14 +25,30 @@ OUTDOOR_OBJECTS = frozenset({
     "giraffe", "zebra", "elephant", "horse", "sheep", "cow", "bear", "motorcycle", "bicycle",
     "frisbee", "baseball bat", "baseball glove", "bench", "bird",
 })
-OUTDOOR_SETS = frozenset({"miml-scene-dev"})  # natural scenes: desert, mountains, sea, ...
+OUTDOOR_SETS = frozenset({"miml-scene-dev", "intel-scenes"})  # landscapes and street scenes
+# Sets whose own "indoor" label splits them: photos without it are outdoor scenes (15-Scene's
+# coasts, streets, suburbs; house fronts).
+INDOOR_LABELLED_SETS = frozenset({"scene15-lazebnik", "houses-rooms"})
+NEITHER_SETS = frozenset({"receipts-sroie"})  # flat scans
+# Close-ups of cartons and produce on shop shelves: not outdoor; whether a close-up counts as
+# indoor is left unknown.
+NOT_OUTDOOR_SETS = frozenset({"grocery-store"})
+
+Verdict = tuple[bool | None, bool | None]
 
 
-def indoor_or_outdoor(set_name: str, labels: set[str]) -> str | None:
-    """"indoor", "outdoor", or None when the labels do not tell."""
+def indoor_and_outdoor(set_name: str, labels: set[str]) -> Verdict:
+    """(indoor, outdoor): True, False or None (unknown) for each."""
     if set_name in OUTDOOR_SETS:
-        return "outdoor"
+        return False, True
+    if set_name in INDOOR_LABELLED_SETS:
+        indoor = "indoor" in labels
+        return indoor, not indoor
+    if set_name in NEITHER_SETS:
+        return False, False
+    if set_name in NOT_OUTDOOR_SETS:
+        return None, False
     indoor, outdoor = bool(labels & INDOOR_OBJECTS), bool(labels & OUTDOOR_OBJECTS)
     if indoor == outdoor:
-        return None
-    return "indoor" if indoor else "outdoor"
+        return None, None
+    return indoor, outdoor

@@ -343,7 +343,7 @@ def _write_manifest(
         tags.append({"name": tag, "display": {"en": tag}, "aliases": [], "parent": None,
                      "threshold": 0.5})
     for entry, threshold in zip(tags, fit.thresholds, strict=True):
-        entry["threshold"] = round(float(threshold), 4)
+        entry["threshold"] = round(float(threshold), 4) if np.isfinite(threshold) else None
     manifest.update({
         "version": name,
         "created": dt.datetime.now().isoformat(timespec="seconds"),

@@ -396,8 +396,8 @@ def tag_report(
         rejected=int((~labels).sum()),
         errors_before=int((old_decided != labels).sum()),
         errors_after=int((decided != labels).sum()),
-        threshold_before=None if task.index is None else float(problem.old_threshold[j]),
-        threshold_after=threshold,
+        threshold_before=_finite(problem.old_threshold[j]) if task.index is not None else None,
+        threshold_after=_finite(threshold),
         held_out_ap=None if ap is None or np.isnan(ap) else float(ap),
         suggested_before=float(
             (problem.old_probability[untouched, j] >= problem.old_threshold[j]).mean()
@@ -405,6 +405,11 @@ def tag_report(
         suggested_after=float((final[untouched, j] >= threshold).mean()),
     )
     return report, threshold
+
+
+def _finite(threshold: float) -> float | None:
+    """A threshold for reports: None where the tag is not suggested (``inf``)."""
+    return float(threshold) if np.isfinite(threshold) else None
 
 
 def fit_corrections(

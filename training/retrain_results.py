@@ -44,8 +44,8 @@ class TagReport:
     rejected: int
     errors_before: int  # corrections the old model gets wrong at its threshold
     errors_after: int  # corrections the held-out new model gets wrong at its threshold
-    threshold_before: float | None
-    threshold_after: float
+    threshold_before: float | None  # None: a new tag, or one the model did not suggest
+    threshold_after: float | None  # None: not suggested
     held_out_ap: float | None  # on held-out corrections, where both kinds exist
     suggested_before: float  # share of uncorrected photos where the tag is suggested
     suggested_after: float

@@ -86,23 +86,30 @@ def run_eval(app: App, args: argparse.Namespace) -> int:
     if args.json:
         print(report.to_json())
     else:
-        print(_table(report))
+        print(_table(report, {tag.name for tag in bundle.tags if not tag.suggested}))
     return 0
 
 
-def _table(report) -> str:
-    lines = [f"{'label':<20} {'tag':<16} {'AP':>6} {'F1':>6} {'positives':>9}"]
+def _table(report, not_suggested: set[str]) -> str:
+    """What the user sees per tag: precision, recall and F1 of the suggestions at the
+    shipped thresholds, next to AP (the ranking quality, threshold-free)."""
+    lines = [f"{'label':<20} {'tag':<16} {'AP':>6} {'prec.':>6} {'recall':>6} {'F1':>6} "
+             f"{'positives':>9}"]
     for label, row in sorted(report.per_label.items(), key=lambda item: -item[1]["positives"]):
         ap = "-" if np.isnan(row["AP"]) else f"{row['AP']:.3f}"
-        lines.append(
-            f"{label:<20} {row['tag']:<16} {ap:>6} {row['f1']:>6.3f} {row['positives']:>9}"
-        )
+        shown = (f"{row['precision']:>6.3f} {row['recall']:>6.3f} {row['f1']:>6.3f}"
+                 if row["tag"] not in not_suggested else f"{'not suggested':>20}")
+        lines.append(f"{label:<20} {row['tag']:<16} {ap:>6} {shown} {row['positives']:>9}")
     lines.append(
         f"mAP {report.mean_average_precision:.4f} over "
         f"{sum(1 for r in report.per_label.values() if not np.isnan(r['AP']))} tags; "
-        f"micro-F1 {report.micro_f1:.4f}; macro-F1 {report.macro_f1:.4f}; "
-        f"{report.images} images"
+        f"at the shipped thresholds: micro-precision {report.micro_precision:.4f}, "
+        f"micro-recall {report.micro_recall:.4f}, micro-F1 {report.micro_f1:.4f}, "
+        f"macro-F1 {report.macro_f1:.4f}; {report.images} images"
     )
+    if not_suggested & {row["tag"] for row in report.per_label.values()}:
+        lines.append("not suggested: the model has no validated threshold for the tag; it "
+                     "never suggests it on its own (its AP still counts)")
     if report.unmatched:
         lines.append(f"labels matching no tag: {', '.join(report.unmatched)}")
     return "\n".join(lines)

@@ -109,12 +109,13 @@ def print_summary(summary: dict) -> None:
     print(f"{'tag':<20} {'kind':<6} {'conf':>4} {'rej':>4}  {'errors':>9}  "
           f"{'threshold':>11}  {'suggested on others':>19}  {'AP':>5}")
     for tag in summary["per_tag"]:
-        before = "-" if tag["threshold_before"] is None else f"{tag['threshold_before']:.2f}"
+        before, after = ("-" if tag[key] is None else f"{tag[key]:.2f}"
+                         for key in ("threshold_before", "threshold_after"))
         ap = "-" if tag["held_out_ap"] is None else f"{tag['held_out_ap']:.2f}"
         print(
             f"{tag['tag']:<20} {'new' if tag['new'] else 'refit':<6} {tag['confirmed']:>4} "
             f"{tag['rejected']:>4}  {tag['errors_before']:>3} -> {tag['errors_after']:<3}  "
-            f"{before:>4} -> {tag['threshold_after']:.2f}  "
+            f"{before:>4} -> {after:>4}  "
             f"{tag['suggested_before']:>7.1%} -> {tag['suggested_after']:<7.1%}  {ap:>5}"
         )
     print("errors: held-out corrections the model gets wrong (before = current model)")

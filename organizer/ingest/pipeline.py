@@ -28,7 +28,7 @@ from organizer.library.store import KnownFile, Library, PhotoRecord
 from organizer.metadata.atomic import remove_stale_temp_files
 from organizer.tagging.bundle import ModelBundle
 from organizer.tagging.engine import TaggingEngine, TagResult
-from organizer.tagging.rescore import tag_definitions
+from organizer.tagging.rescore import rescore_library, tag_definitions
 
 log = logging.getLogger(__name__)
 
@@ -318,6 +318,11 @@ class Pipeline:
             self.refresh_model()
         bundle = self.engine.bundle
         pending = self.library.photos_needing_tags(bundle.version, under=root)
+        if any(row.tagged_model is not None for row in pending):
+            # Tagged by another model (an upgrade of the shipped one, a model activated
+            # elsewhere): its stored embeddings are re-scored, no image is decoded again.
+            rescore_library(self.library, bundle, progress, cancelled)
+            pending = self.library.photos_needing_tags(bundle.version, under=root)
         if not pending:
             return
         by_path = {row.path: row for row in pending}

@@ -23,7 +23,11 @@ class TagSpec:
     display: dict[str, str]
     aliases: tuple[str, ...]
     parent: str | None
-    threshold: float
+    threshold: float | None  # None: never suggested automatically (no validated threshold)
+
+    @property
+    def suggested(self) -> bool:
+        return self.threshold is not None
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,10 @@ class ModelBundle:
 
     @cached_property
     def thresholds(self) -> np.ndarray:
-        return np.array([tag.threshold for tag in self.tags], dtype=np.float32)
+        """One per tag; ``inf`` for tags never suggested automatically, so no probability
+        reaches it."""
+        return np.array([np.inf if tag.threshold is None else tag.threshold
+                         for tag in self.tags], dtype=np.float32)
 
 
 def default_bundle_dir() -> Path:
@@ -93,7 +100,7 @@ def _parse_manifest(directory: Path, manifest: dict) -> ModelBundle:
             display=dict(tag.get("display") or {}),
             aliases=tuple(tag.get("aliases") or ()),
             parent=tag.get("parent"),
-            threshold=float(tag["threshold"]),
+            threshold=_threshold(tag["threshold"]),
         )
         for tag in manifest["tags"]
     )
@@ -109,6 +116,15 @@ def _parse_manifest(directory: Path, manifest: dict) -> ModelBundle:
         tags=tags,
         metadata=manifest,
     )
+
+
+def _threshold(value: object) -> float | None:
+    if value is None:
+        return None
+    threshold = float(value)  # type: ignore[arg-type]
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"a tag threshold must be null or within 0-1, not {threshold}")
+    return threshold
 
 
 # Far beyond any image classifier's input, far below what would exhaust memory per photo.

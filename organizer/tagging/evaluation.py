@@ -172,12 +172,16 @@ class EvalReport:
     micro_f1: float
     macro_f1: float
     images: int
+    micro_precision: float = float("nan")  # of all suggestions of evaluated tags
+    micro_recall: float = float("nan")
     extra: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {
             "mAP": self.mean_average_precision,
             "micro_f1": self.micro_f1,
+            "micro_precision": self.micro_precision,
+            "micro_recall": self.micro_recall,
             "macro_f1": self.macro_f1,
             "images": self.images,
             "per_tag": self.per_label,
@@ -263,4 +267,7 @@ def evaluate(
         micro_f1=f1_counts(total_tp, total_fp, total_fn),
         macro_f1=float(np.mean(f1s)) if f1s else float("nan"),
         images=n_images,
+        micro_precision=(total_tp / (total_tp + total_fp) if total_tp + total_fp
+                         else float("nan")),
+        micro_recall=total_tp / (total_tp + total_fn) if total_tp + total_fn else float("nan"),
     )

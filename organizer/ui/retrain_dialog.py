@@ -265,14 +265,16 @@ class RetrainDialog(QDialog):
         rows = event.get("per_tag", [])
         self.table.setRowCount(len(rows))
         for row, tag in enumerate(rows):
-            before = "–" if tag["threshold_before"] is None else f"{tag['threshold_before']:.2f}"
+            before, after = (
+                "–" if tag[key] is None else f"{tag[key]:.2f}"
+                for key in ("threshold_before", "threshold_after"))
             ap = "–" if tag["held_out_ap"] is None else f"{tag['held_out_ap']:.2f}"
             cells = [
                 tag["tag"],
                 self.tr("new") if tag["new"] else self.tr("retrained"),
                 f"{tag['confirmed']} / {tag['rejected']}",
                 f"{tag['errors_before']} → {tag['errors_after']}",
-                f"{before} → {tag['threshold_after']:.2f}",
+                f"{before} → {after}",
                 f"{tag['suggested_before']:.1%} → {tag['suggested_after']:.1%}",
                 ap,
             ]

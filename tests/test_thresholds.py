@@ -1,0 +1,112 @@
+"""Precision-first thresholds and the masked loss, on real photos: daisies among other flowers
+(flowers-tf labels one kind per photo) and cats and dogs (a set that says nothing of daisies)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch", reason="the build needs organizer[train]")
+
+from organizer.tagging.evaluation import average_precision  # noqa: E402
+from training.datasets import read_labelled_set  # noqa: E402
+from training.head import fit_logistic_heads  # noqa: E402
+from training.thresholds import precision_threshold  # noqa: E402
+
+FLOWERS, PETS = 90, 30
+
+
+@pytest.fixture(scope="module")
+def photos(shared_data: Path):
+    """Embeddings, daisy labels and the known mask: flowers know daisy, pets do not."""
+    from training.backbone import embed_files, load_backbone
+
+    flowers = read_labelled_set(shared_data / "photos" / "flowers-tf")
+    pets = read_labelled_set(shared_data / "photos" / "cats-dogs-kaggle")
+    rng = np.random.default_rng(7)
+    chosen = rng.choice(len(flowers.paths), FLOWERS, replace=False)
+    paths = [flowers.paths[i] for i in chosen] + pets.paths[:PETS]
+    x = embed_files(load_backbone(), paths)
+    daisy = np.array([float("daisy" in flowers.labels[i]) for i in chosen] + [0.0] * PETS)
+    known = np.r_[np.ones(FLOWERS), np.zeros(PETS)]
+    return x, daisy[:, None], known[:, None]
+
+
+def _fit(x, labels, known, rows):
+    return fit_logistic_heads(x[rows], np.zeros((rows.sum(), 1)), labels[rows], known[rows],
+                              np.zeros(1), 0.1, max_iter=100)
+
+
+def _scores(x, fit):
+    scale, weight, bias = fit
+    return 1 / (1 + np.exp(-(x @ weight + bias)))[:, 0]
+
+
+def test_unknown_labels_do_not_enter_the_loss(photos) -> None:
+    x, daisy, known = photos
+    everything = np.ones(len(x), dtype=bool)
+    as_given = _fit(x, daisy, known, everything)
+    # Call every pet a daisy: the pets' labels are unknown, so the fit must not move.
+    claimed = daisy.copy()
+    claimed[FLOWERS:] = 1.0
+    for a, b in zip(as_given, _fit(x, claimed, known, everything), strict=True):
+        np.testing.assert_array_equal(a, b)
+    # Made known, the same wrong labels do change it.
+    changed = _fit(x, claimed, np.ones_like(known), everything)
+    assert not np.allclose(as_given[1], changed[1])
+
+
+def test_a_head_learnt_from_a_partly_labelled_set_finds_daisies_it_did_not_see(photos) -> None:
+    x, daisy, known = photos
+    train = np.zeros(len(x), dtype=bool)
+    train[: FLOWERS * 2 // 3] = True
+    train[FLOWERS:] = True  # the pets come along, unknown
+    held_out = np.flatnonzero(~train)
+    scores = _scores(x, _fit(x, daisy, known, train))[held_out]
+    truth = daisy[held_out, 0] > 0
+    assert 3 <= truth.sum() < len(truth)
+    assert average_precision(scores, truth) >= max(0.6, 2 * truth.mean())
+
+
+def test_threshold_is_the_lowest_cut_that_keeps_the_precision(photos) -> None:
+    x, daisy, known = photos
+    # Two-fold out-of-fold scores of the flowers, as the build chooses thresholds on.
+    fold = np.arange(len(x)) % 2
+    oof = np.zeros(len(x))
+    for k in (0, 1):
+        oof[fold == k] = _scores(x, _fit(x, daisy, known, fold != k))[fold == k]
+    rows = known[:, 0] > 0
+    scores, truth = oof[rows], daisy[rows, 0] > 0
+    choice = precision_threshold(scores, truth, target=0.85, min_recall=0.2, min_positives=5)
+    assert choice.suggested and choice.positives == truth.sum()
+    shown = scores >= choice.threshold
+    precision, recall = truth[shown].mean(), truth[shown].sum() / truth.sum()
+    assert precision >= 0.85
+    assert choice.precision == pytest.approx(precision) and choice.recall == pytest.approx(recall)
+    # A lower threshold that finds one more daisy drops below the target precision.
+    missed = scores[truth & ~shown]
+    assert len(missed)
+    for lower in missed:
+        kept = scores >= lower
+        assert truth[kept].mean() < 0.85, f"threshold {lower} finds more at precision 0.85"
+
+
+def test_tags_without_evidence_or_precision_are_not_suggested() -> None:
+    scores = np.linspace(0, 1, 100)
+    few = np.zeros(100, dtype=bool)
+    few[[97, 99]] = True
+    choice = precision_threshold(scores, few)
+    assert not choice.suggested and "2 labelled positives" in choice.reason
+    # Positives spread evenly among negatives: no threshold reaches precision 0.85.
+    spread = np.zeros(100, dtype=bool)
+    spread[::4] = True
+    choice = precision_threshold(scores, spread)
+    assert not choice.suggested and "not reached" in choice.reason
+    # Precision reached only by the top few of many positives: too little recall.
+    rare = np.zeros(100, dtype=bool)
+    rare[[99, 98]] = True
+    rare[:40:2] = True
+    choice = precision_threshold(scores, rare)
+    assert not choice.suggested and choice.recall == pytest.approx(2 / 22)
