@@ -79,7 +79,8 @@ def test_threshold_is_the_lowest_cut_that_keeps_the_precision(photos) -> None:
         oof[fold == k] = _scores(x, _fit(x, daisy, known, fold != k))[fold == k]
     rows = known[:, 0] > 0
     scores, truth = oof[rows], daisy[rows, 0] > 0
-    choice = precision_threshold(scores, truth, target=0.85, min_recall=0.2, min_positives=5)
+    choice = precision_threshold(scores, truth, target=0.85, min_recall=0.2, min_positives=5,
+                                 min_negatives=50)
     assert choice.suggested and choice.positives == truth.sum()
     shown = scores >= choice.threshold
     precision, recall = truth[shown].mean(), truth[shown].sum() / truth.sum()
@@ -94,19 +95,35 @@ def test_threshold_is_the_lowest_cut_that_keeps_the_precision(photos) -> None:
 
 
 def test_tags_without_evidence_or_precision_are_not_suggested() -> None:
-    scores = np.linspace(0, 1, 100)
-    few = np.zeros(100, dtype=bool)
-    few[[97, 99]] = True
+    scores = np.linspace(0, 1, 400)
+    few = np.zeros(400, dtype=bool)
+    few[[397, 399]] = True
     choice = precision_threshold(scores, few)
     assert not choice.suggested and "2 labelled positives" in choice.reason
+    # Only positives (a set that labels nothing else): precision cannot be measured.
+    choice = precision_threshold(scores, np.ones(400, dtype=bool))
+    assert not choice.suggested and "0 labelled negatives" in choice.reason
     # Positives spread evenly among negatives: no threshold reaches precision 0.85.
-    spread = np.zeros(100, dtype=bool)
+    spread = np.zeros(400, dtype=bool)
     spread[::4] = True
     choice = precision_threshold(scores, spread)
     assert not choice.suggested and "not reached" in choice.reason
     # Precision reached only by the top few of many positives: too little recall.
-    rare = np.zeros(100, dtype=bool)
-    rare[[99, 98]] = True
-    rare[:40:2] = True
+    rare = np.zeros(400, dtype=bool)
+    rare[[399, 398]] = True
+    rare[:160:8] = True
     choice = precision_threshold(scores, rare)
     assert not choice.suggested and choice.recall == pytest.approx(2 / 22)
+
+
+def test_a_common_tag_does_not_pass_on_its_prevalence_alone() -> None:
+    """Scores that know nothing, on a tag nine photos in ten have: raw precision is 0.9 at any
+    threshold, but weighed as if the tag were on half the photos it is a coin toss."""
+    rng = np.random.default_rng(3)
+    scores = rng.random(2000)
+    truth = np.r_[np.ones(1800, dtype=bool), np.zeros(200, dtype=bool)]
+    assert truth[scores >= 0.1].mean() > 0.85
+    assert not precision_threshold(scores, truth).suggested
+    # The same tag with scores that do separate it is suggested.
+    separating = np.where(truth, 0.5 + scores / 2, scores / 2)
+    assert precision_threshold(separating, truth).suggested

@@ -59,10 +59,13 @@ from training.set_labels import (
     label_matrix,
 )
 from training.thresholds import (
+    HELD_OUT_MIN_PRECISION,
+    MIN_NEGATIVES,
     MIN_POSITIVES,
     MIN_RECALL,
     TARGET_PRECISION,
     ThresholdChoice,
+    confirmed_on_held_out,
     held_out_counts,
     precision_threshold,
 )
@@ -88,7 +91,10 @@ THRESHOLD_RULE = (
     f"out-of-fold scores over every labelled photo that knows the tag reach precision "
     f"{TARGET_PRECISION}; a tag is suggested automatically only with >= {MIN_POSITIVES} "
     f"labelled positives and recall >= {MIN_RECALL} there. Other tags have threshold null: "
-    "never suggested automatically, kept for the user to assign and for retraining to learn."
+    "never suggested automatically, kept for the user to assign and for retraining to learn. "
+    "Negatives weigh as if a tag were on at most half the photos; a tag needs >= "
+    f"{MIN_NEGATIVES} labelled negatives, and its rule must hold on held-out folds "
+    f"(precision >= {HELD_OUT_MIN_PRECISION} at thresholds chosen without each fold)."
 )
 
 
@@ -178,11 +184,17 @@ def build(
 
     everything = np.ones(len(x), dtype=bool)
     choices = choose_thresholds(oof, data, everything, precision_threshold)
-    thresholds = as_thresholds(choices)
     without_fold = [as_thresholds(choose_thresholds(oof, data, data.fold_of != k,
                                                     precision_threshold))
                     for k in range(folds)]
     held_out = np.stack(without_fold)[data.fold_of]  # [N, T]: each image, its fold's thresholds
+    choices = [confirmed_on_held_out(choice, oof[data.known[:, t] > 0, t],
+                                     data.labels[data.known[:, t] > 0, t] > 0,
+                                     held_out[data.known[:, t] > 0, t])
+               for t, choice in enumerate(choices)]
+    thresholds = as_thresholds(choices)
+    # What users get: a tag the bundle does not suggest makes no suggestion in any fold either.
+    held_out[:, ~np.isfinite(thresholds)] = np.inf
     image_labels = [labels for s in sets for labels in s.labels]
     metrics: dict = {}
     for name, members in evaluation_groups(data.set_names).items():

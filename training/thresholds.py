@@ -2,10 +2,14 @@
 
 A tag's threshold is the lowest score at which its held-out predictions still reach
 TARGET_PRECISION (so it keeps as much recall as that precision allows), measured on labelled
-photos its heads did not train on. A tag is suggested automatically only when that threshold
-rests on enough evidence (MIN_POSITIVES labelled positives) and still finds MIN_RECALL of them;
-otherwise it is not suggested (threshold ``None``): it stays in the vocabulary for the user to
-assign, and retraining can learn it from their corrections.
+photos its heads did not train on. Precision depends on how common a tag is among the photos it
+is measured on: outdoor is on two thirds of the labelled photos, where any threshold reaches
+0.85. So negatives weigh as if the tag were on at most half of the photos (each weighs
+max(1, positives / negatives)). A tag is suggested automatically only when that threshold rests
+on enough evidence (MIN_POSITIVES labelled positives, MIN_NEGATIVES labelled negatives) and
+still finds MIN_RECALL of the positives; otherwise it is not suggested (threshold ``None``): it
+stays in the vocabulary for the user to assign, and retraining can learn it from their
+corrections.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import numpy as np
 TARGET_PRECISION = 0.85
 MIN_RECALL = 0.2
 MIN_POSITIVES = 5
+MIN_NEGATIVES = 100
 
 
 @dataclass(frozen=True)
@@ -35,18 +40,24 @@ class ThresholdChoice:
 def precision_threshold(
     scores: np.ndarray, truth: np.ndarray, target: float = TARGET_PRECISION,
     min_recall: float = MIN_RECALL, min_positives: int = MIN_POSITIVES,
+    min_negatives: int = MIN_NEGATIVES,
 ) -> ThresholdChoice:
-    """The lowest cut between distinct scores whose precision is at least ``target``
-    (midway between the last score kept and the next lower one)."""
+    """The lowest cut between distinct scores whose precision (negatives weighted, see the
+    module) is at least ``target``, midway between the last score kept and the next lower
+    one."""
     truth = np.asarray(truth, dtype=bool)
-    positives = int(truth.sum())
+    positives, negatives = int(truth.sum()), int((~truth).sum())
     if positives < min_positives:
         return ThresholdChoice(None, None, None, positives,
                                f"{positives} labelled positives (fewer than {min_positives})")
+    if negatives < min_negatives:
+        return ThresholdChoice(None, None, None, positives,
+                               f"{negatives} labelled negatives (fewer than {min_negatives})")
     order = np.argsort(-scores, kind="stable")
     sorted_scores, hits = scores[order], truth[order]
     tp = np.cumsum(hits)
-    precision = tp / np.arange(1, len(hits) + 1)
+    fp = np.cumsum(~hits) * max(1.0, positives / negatives)
+    precision = tp / (tp + fp)
     cut_after = np.r_[sorted_scores[1:] != sorted_scores[:-1], True]
     good = np.flatnonzero(cut_after & (precision >= target) & hits)
     if len(good) == 0:
@@ -73,3 +84,28 @@ def held_out_counts(
     truth = np.asarray(truth, dtype=bool)
     return (int((predicted & truth).sum()), int((predicted & ~truth).sum()),
             int((~predicted & truth).sum()))
+
+
+HELD_OUT_MIN_PRECISION = 0.75
+
+
+def confirmed_on_held_out(
+    choice: ThresholdChoice, scores: np.ndarray, truth: np.ndarray, thresholds: np.ndarray,
+    minimum: float = HELD_OUT_MIN_PRECISION,
+) -> ThresholdChoice:
+    """The choice, unless the rule behind it fails on photos it was not chosen on: with each
+    photo at the threshold chosen without its fold (``thresholds``, ``inf`` where that fold's
+    choice was not to suggest), the weighted precision must reach ``minimum`` and at least one
+    positive must be found. A tag with a few positives can pass on all of them and fail on
+    every fold."""
+    if not choice.suggested:
+        return choice
+    tp, fp, _ = held_out_counts(scores, truth, thresholds)
+    truth = np.asarray(truth, dtype=bool)
+    weight = max(1.0, truth.sum() / max(int((~truth).sum()), 1))
+    precision = tp / (tp + fp * weight) if tp else 0.0
+    if precision >= minimum:
+        return choice
+    return ThresholdChoice(None, choice.precision, choice.recall, choice.positives,
+                           f"held-out precision {precision:.2f} (below {minimum:.2f}) at "
+                           "thresholds chosen without each fold")
