@@ -60,6 +60,7 @@ def test_json_report_matches_labels_to_tags(evaluated) -> None:
     assert report["per_tag"]["People"]["positives"] == people > 0
     assert 0.5 < report["per_tag"]["People"]["AP"] <= 1.0
     assert 0.0 < report["mAP"] <= 1.0 and 0.0 <= report["micro_f1"] <= 1.0
+    assert 0.0 <= report["micro_precision"] <= 1.0 and 0.0 <= report["micro_recall"] <= 1.0
     for row in report["per_tag"].values():
         assert row["tp"] + row["fp"] + row["fn"] + row["tn"] == PHOTOS
     assert report["model_trained_on_a_set_of_this_name"] is False
@@ -71,8 +72,11 @@ def test_table_output_and_progress(evaluated, tmp_path) -> None:
     result = run_cli("eval", dataset, library=tmp_path / "library")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
-    assert lines[0].split() == ["label", "tag", "AP", "F1", "positives"]
-    assert any(line.startswith("mAP ") and f"{PHOTOS} images" in line for line in lines)
+    assert lines[0].split() == ["label", "tag", "AP", "prec.", "recall", "F1", "positives"]
+    people = next(line.split() for line in lines if line.startswith("People "))
+    assert people[1] == "person" and all(0.0 <= float(v) <= 1.0 for v in people[2:6])
+    summary = next(line for line in lines if line.startswith("mAP "))
+    assert f"{PHOTOS} images" in summary and "micro-precision" in summary
     assert lines[-1] == "labels matching no tag: unicorn"
 
 

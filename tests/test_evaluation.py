@@ -146,3 +146,13 @@ def test_label_without_positives_is_reported_but_not_averaged(lookup) -> None:
 def test_evaluate_rejects_mismatched_shapes(lookup) -> None:
     with pytest.raises(ValueError, match="shape"):
         evaluate(np.zeros((3, 2)), ["person", "tree"], [0.5, 0.5], [set()], lookup)
+
+
+def test_of_two_exclusive_tags_only_the_likelier_is_suggested() -> None:
+    from organizer.tagging.bundle import suggested_mask
+
+    probabilities = np.array([[0.9, 0.6, 0.7], [0.2, 0.3, 0.9], [0.6, 0.9, 0.1]])
+    thresholds = np.array([0.5, 0.5, 0.5])
+    mask = suggested_mask(probabilities, thresholds, ((0, 1),))
+    assert mask.tolist() == [[True, False, True], [False, False, True], [False, True, False]]
+    assert suggested_mask(probabilities, thresholds).sum() == 6

@@ -127,3 +127,24 @@ def test_a_common_tag_does_not_pass_on_its_prevalence_alone() -> None:
     # The same tag with scores that do separate it is suggested.
     separating = np.where(truth, 0.5 + scores / 2, scores / 2)
     assert precision_threshold(separating, truth).suggested
+
+
+def test_a_threshold_rises_to_hold_on_sources_the_heads_never_saw() -> None:
+    from training.thresholds import on_unseen_sources
+
+    rng = np.random.default_rng(5)
+    truth = np.r_[np.ones(60, dtype=bool), np.zeros(340, dtype=bool)]
+    within = np.where(truth, 0.6 + 0.4 * rng.random(400), 0.55 * rng.random(400))
+    choice = precision_threshold(within, truth)
+    assert choice.suggested
+    everywhere = np.ones(400, dtype=bool)
+    # Left-out sources: negatives score higher, so the threshold must rise to keep precision.
+    unseen = np.where(truth, 0.6 + 0.4 * rng.random(400), 0.8 * rng.random(400))
+    raised = on_unseen_sources(choice, unseen, truth, everywhere)
+    assert raised.suggested and raised.threshold > choice.threshold
+    assert truth[unseen >= raised.threshold].mean() >= 0.85
+    # Where the unseen sources mix the tag up entirely, it is not suggested.
+    hopeless = on_unseen_sources(choice, rng.random(400), truth, everywhere)
+    assert not hopeless.suggested and "sources left out" in hopeless.reason
+    # No left-out scores: unchanged.
+    assert on_unseen_sources(choice, unseen, truth, np.zeros(400, dtype=bool)) == choice

@@ -155,3 +155,15 @@ def test_assumed_absent_names_real_tags() -> None:
     with pytest.raises(ValueError, match="not in the vocabulary"):
         assumed_absent([LabelledSet("miml-scene-dev", [], [])], {"person": 0})
     assert all(name in TAG_INDEX for names in ASSUMED_ABSENT.values() for name in names)
+
+
+def test_coco_photos_rule_out_flowers_unless_a_plant_or_vase_is_there(shared_data: Path) -> None:
+    from training.set_labels import ABSENT_UNLESS_LABELLED
+
+    coco = read_labelled_set(shared_data / "photos" / "coco128")
+    matrix = label_matrix(coco, LOOKUP, TAG_INDEX, set(), ABSENT_UNLESS_LABELLED["coco128"])
+    flower = TAG_INDEX["flower"]
+    with_plant = np.array([bool(labels & {"potted plant", "vase"}) for labels in coco.labels])
+    assert with_plant.any() and not with_plant.all()
+    assert (matrix.known[:, flower] > 0).tolist() == (~with_plant).tolist()
+    assert not matrix.labels[:, flower].any()

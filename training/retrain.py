@@ -208,7 +208,7 @@ def retrain(
     gate = compare_on_library(
         library, HeadArrays(**vars(head)), parent.thresholds, HeadArrays(**vars(fit.head)),
         fit.thresholds, [*parent.tag_names, *(t.name for t in new_tasks)],
-        _corrected_photos(data), _stage_emitter(emit),
+        _corrected_photos(data), _stage_emitter(emit), parent.exclusive_pairs,
     )
     timings["gate"] = time.monotonic() - mark
 

@@ -68,12 +68,14 @@ def run_eval(app: App, args: argparse.Namespace) -> int:
         raise OrganizerError("no image of the dataset could be read")
     names = list(rows)
     bundle = engine.bundle
+    probabilities = np.stack([rows[name] for name in names])
     report = evaluate(
-        np.stack([rows[name] for name in names]),
+        probabilities,
         bundle.tag_names,
         bundle.thresholds,
         [labels[name] for name in names],
         TagLookup.from_tags((tag.name, tag.aliases) for tag in bundle.tags),
+        suggested=bundle.suggested(probabilities),
     )
     report.extra["model"] = bundle.version
     report.extra["skipped"] = len(failed)

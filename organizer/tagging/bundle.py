@@ -55,11 +55,39 @@ class ModelBundle:
         return [tag.name for tag in self.tags]
 
     @cached_property
+    def exclusive_pairs(self) -> tuple[tuple[int, int], ...]:
+        """Columns of tags a photo rarely has both of (indoor, outdoor): where both pass their
+        thresholds only the higher-scoring one is suggested."""
+        column = {tag.name: i for i, tag in enumerate(self.tags)}
+        return tuple((column[a], column[b]) for a, b in self.metadata.get("exclusive", ())
+                     if a in column and b in column)
+
+    def suggested(self, probabilities: np.ndarray) -> np.ndarray:
+        """[N, T] booleans: the tags suggested on each photo (see ``suggested_mask``)."""
+        return suggested_mask(probabilities, self.thresholds, self.exclusive_pairs)
+
+    @cached_property
     def thresholds(self) -> np.ndarray:
         """One per tag; ``inf`` for tags never suggested automatically, so no probability
         reaches it."""
         return np.array([np.inf if tag.threshold is None else tag.threshold
                          for tag in self.tags], dtype=np.float32)
+
+
+def suggested_mask(
+    probabilities: np.ndarray, thresholds: np.ndarray,
+    exclusive_pairs: tuple[tuple[int, int], ...] = (),
+) -> np.ndarray:
+    """[N, T] booleans: probability at or above the tag's threshold, and of an exclusive pair
+    only the tag with the higher probability (the one every suggestion path applies: tagging,
+    re-scoring, the retraining gate)."""
+    mask = np.asarray(probabilities) >= thresholds
+    for a, b in exclusive_pairs:
+        both = mask[:, a] & mask[:, b]
+        a_wins = probabilities[:, a] >= probabilities[:, b]
+        mask[both & a_wins, b] = False
+        mask[both & ~a_wins, a] = False
+    return mask
 
 
 def default_bundle_dir() -> Path:

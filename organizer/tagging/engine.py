@@ -53,7 +53,7 @@ class TagResult:
         """(tag name, score) for every tag at or above its threshold."""
         if self.probabilities is None or self.bundle is None:
             return []
-        indices = np.flatnonzero(self.probabilities >= self.bundle.thresholds)
+        indices = np.flatnonzero(self.bundle.suggested(self.probabilities[None])[0])
         return [(self.bundle.tags[i].name, float(self.probabilities[i])) for i in indices]
 
 

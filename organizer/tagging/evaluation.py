@@ -209,6 +209,7 @@ def evaluate(
     thresholds: Sequence[float] | np.ndarray,
     labels_per_image: Sequence[set[str]],
     tag_lookup: TagLookup,
+    suggested: np.ndarray | None = None,
 ) -> EvalReport:
     """Score a model's [N, T] probabilities against per-image dataset labels.
 
@@ -216,7 +217,9 @@ def evaluate(
     (labels without positives get AP NaN and are left out of mAP), and precision/recall at the
     tag's threshold for micro/macro F1. Unmatched labels are listed and otherwise ignored.
     ``thresholds`` is one per tag [T], or one per image and tag [N, T] (cross-validation scores
-    each image at the thresholds of its own fold).
+    each image at the thresholds of its own fold). ``suggested`` [N, T], when given, is what
+    the model shows (``ModelBundle.suggested``: thresholds and exclusive pairs) and replaces
+    the threshold comparison.
     """
     probabilities = np.asarray(probabilities, dtype=np.float64)
     thresholds = np.asarray(thresholds, dtype=np.float64)
@@ -237,7 +240,8 @@ def evaluate(
     for label, tag in matched.items():
         truth = np.array([label in labels for labels in labels_per_image], dtype=bool)
         scores = probabilities[:, column[tag]]
-        predicted = scores >= thresholds[..., column[tag]]
+        predicted = (suggested[:, column[tag]] if suggested is not None
+                     else scores >= thresholds[..., column[tag]])
         tp = int((predicted & truth).sum())
         fp = int((predicted & ~truth).sum())
         fn = int((~predicted & truth).sum())

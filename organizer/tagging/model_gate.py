@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from organizer.library.store import Library
+from organizer.tagging.bundle import suggested_mask
 from organizer.tagging.rescore import CHUNK, HeadArrays
 
 # A retrained tag may change on this many untouched photos per correction of it...
@@ -67,6 +68,7 @@ def compare_on_library(
     tag_names: Sequence[str],
     corrections: Mapping[str, tuple[set[int], set[int]]],
     progress: Progress | None = None,
+    exclusive_pairs: tuple[tuple[int, int], ...] = (),
 ) -> GateReport:
     """Compare the heads on every photo with an embedding of their size.
 
@@ -88,8 +90,8 @@ def compare_on_library(
         if not chunk_ids:
             continue
         photo_ids = np.array(chunk_ids)
-        before = old.probabilities(x) >= old_thresholds
-        after = new.probabilities(x) >= new_thresholds
+        before = suggested_mask(old.probabilities(x), old_thresholds, exclusive_pairs)
+        after = suggested_mask(new.probabilities(x), new_thresholds, exclusive_pairs)
         for j in changed:
             confirmed, rejected = corrections.get(tag_names[j].casefold(), (set(), set()))
             untouched = ~np.isin(photo_ids, list(confirmed | rejected))

@@ -106,7 +106,7 @@ def rescore_library(
             break
         ids, x = library.embeddings(pending[start : start + CHUNK], embedding_dim)
         probabilities = head.probabilities(x)
-        suggested = probabilities >= bundle.thresholds
+        suggested = bundle.suggested(probabilities)
         with library.transaction() as db:
             for row, photo_id in enumerate(ids):
                 columns = np.flatnonzero(suggested[row])

@@ -1,9 +1,11 @@
 """ "More like these": the photos nobody has reviewed for a tag, best candidates first.
 
-For a tag the model knows, the candidates are its suggestions, best score first (an index
-query); for a user's own tag, every unreviewed photo ranked by the nearest-centroid score of
-its confirmed photos (rejected ones pull away), from the stored embeddings, so the queue works
-from the first confirmed example, before any retraining.
+For a tag the model suggests, the candidates are its suggestions, best score first (an index
+query); for a model tag without a validated threshold (never suggested on its own), every
+unreviewed photo ranked by the model's score for it, from the stored embeddings, so the user
+can still find and confirm its photos; for a user's own tag, every unreviewed photo ranked by
+the nearest-centroid score of its confirmed photos (rejected ones pull away), from the stored
+embeddings, so the queue works from the first confirmed example, before any retraining.
 """
 
 from __future__ import annotations
@@ -32,10 +34,13 @@ def review_queue(
     tag_id = library.tag_id(tag)
     if tag_id is None:
         raise OrganizerError(f"no tag named {tag!r} in this library")
-    if any(t.name.lower() == tag.lower() for t in bundle.tags):
+    column = next((i for i, t in enumerate(bundle.tags) if t.name.lower() == tag.lower()), None)
+    if column is not None and bundle.tags[column].suggested:
         # The model's own tag: its suggestions, as the index stores them, best first.
         return [Candidate(pid, score) for pid, score in library.suggestions(tag_id, limit)]
     confirmed, rejected = library.reviewed_photos(tag_id)
+    if column is not None:
+        return _model_ranked(library, bundle, column, set(confirmed) | set(rejected), limit)
     return _nearest(
         library,
         bundle,
@@ -66,6 +71,18 @@ def _nearest(
     weight, offset = few_shot.direction(few_shot.EmbeddingStats.of(x), x[rows], negatives)
     scores = few_shot.score(x, weight, offset)
     return _ranked(np.array(ids), scores, set(examples) | set(counterexamples), limit)
+
+
+def _model_ranked(
+    library: Library, bundle: ModelBundle, column: int, reviewed: set[int], limit: int
+) -> list[Candidate]:
+    """Unreviewed photos ranked by the model's probability for tag ``column``."""
+    head = HeadArrays.load(bundle.directory / HEAD_FILE)
+    dim = head.weight.shape[0]
+    ids, x = library.embeddings(library.photo_ids_with_embedding(dim), dim)
+    scores = np.concatenate([head.probabilities(x[start:start + 4096])[:, column]
+                             for start in range(0, len(x), 4096)]) if len(x) else np.zeros(0)
+    return _ranked(np.array(ids), scores, reviewed, limit)
 
 
 def _ranked(
