@@ -82,7 +82,7 @@ def test_tags_are_well_formed(bundle) -> None:
         assert tag["name"] == tag["name"].lower().strip()
         assert tag["display"]["en"] and tag["display"]["zh_CN"]
         assert tag["parent"] is None or tag["parent"] in names
-        assert 0 < tag["threshold"] < 1
+        assert tag["threshold"] is None or 0 < tag["threshold"] < 1
         assert all(alias == alias.lower() for alias in tag["aliases"])
     for required in ("person", "dog", "cat", "animal", "car", "food", "flower", "beach", "sea",
                      "mountain", "desert", "sunset", "tree", "snow", "city"):
@@ -271,10 +271,21 @@ def test_every_suggested_tag_has_labelled_evidence(bundle) -> None:
             assert not proof["suggested"], name
 
 
-def test_indoor_and_outdoor_are_independent_tags(session, bundle, head) -> None:
+def test_indoor_and_outdoor_are_independent_tags(session, bundle, shared_data) -> None:
+    """A receipt scan is neither indoor nor outdoor; a room is indoor, a landscape outdoor."""
     names = [t["name"] for t in bundle["tags"]]
     indoor, outdoor = names.index("indoor"), names.index("outdoor")
-    rng = np.random.default_rng(0)
-    image = rng.normal(size=(4, 3, 224, 224)).astype(np.float32)
-    probabilities, _ = session.run(["probabilities", "embedding"], {"image": image})
-    assert not np.allclose(probabilities[:, indoor] + probabilities[:, outdoor], 1.0, atol=0.05)
+    photos = shared_data / "photos"
+    paths = [sorted((photos / "receipts-sroie" / "images").iterdir())[0],
+             sorted((photos / "miml-scene-dev" / "images").iterdir())[0]]
+    with open(photos / "houses-rooms" / "labels.csv", encoding="utf-8") as handle:
+        room = next(line.split(",")[0] for line in handle if "bedroom" in line)
+    paths.append(photos / "houses-rooms" / "images" / room)
+    batch = np.stack([preprocess(p, bundle["input"]) for p in paths]).astype(np.float32)
+    p, _ = session.run(["probabilities", "embedding"], {"image": batch})
+    thresholds = [bundle["tags"][i]["threshold"] for i in (indoor, outdoor)]
+    receipt, landscape, bedroom = p[0], p[1], p[2]
+    assert receipt[indoor] < thresholds[0] and receipt[outdoor] < thresholds[1]
+    assert landscape[outdoor] >= thresholds[1] and landscape[indoor] < thresholds[0]
+    assert bedroom[indoor] >= thresholds[0] and bedroom[outdoor] < thresholds[1]
+    assert bundle["exclusive"] == [["indoor", "outdoor"]]

@@ -181,15 +181,17 @@ def test_rejected_mistake_became_rarer(trained) -> None:
     column = trained["old_tags"].index(mistake)
     before = trained["before"][negatives, column]
     after = trained["after"][negatives, column]
-    # Scores on photos without the scene drop, and fewer of them reach the suggestion line
-    # (compared at one threshold: the recalibrated one alone can move either way when the
-    # shipped model makes only a handful of such mistakes on held-out photos).
+    # Scores on photos without the scene drop, and fewer of them reach a common line (half
+    # the shipped threshold: the precision-first model makes only a handful of such mistakes
+    # on held-out photos at its own threshold, too few to count a change; the recalibrated
+    # threshold alone can move either way).
     assert after.mean() < before.mean(), (before.mean(), after.mean())
-    wrong_before = int((before >= old_threshold).sum())
-    wrong_after = int((after >= old_threshold).sum())
-    assert wrong_before > 0
+    line = old_threshold / 2
+    wrong_before = int((before >= line).sum())
+    wrong_after = int((after >= line).sum())
+    assert wrong_before > 1
     assert wrong_after < wrong_before, (wrong_before, wrong_after)
-    assert int((after >= new_threshold).sum()) <= wrong_before
+    assert int((after >= new_threshold).sum()) <= int((before >= old_threshold).sum())
 
 
 def test_untouched_tags_stay_as_they_were(trained) -> None:
