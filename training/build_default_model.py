@@ -205,9 +205,9 @@ def build(
                                  (data.known[:, t] > 0) & ~np.isnan(unseen[:, t]))
                for t, choice in enumerate(choices)]
     thresholds = as_thresholds(choices)
+    # What users get: no fold suggests a tag below the shipped threshold, nor one the bundle
+    # does not suggest at all (inf).
     held_out = np.maximum(held_out, thresholds)
-    # What users get: a tag the bundle does not suggest makes no suggestion in any fold either.
-    held_out[:, ~np.isfinite(thresholds)] = np.inf
     image_labels = [labels for s in sets for labels in s.labels]
     metrics: dict = {}
     for name, members in evaluation_groups(data.set_names).items():

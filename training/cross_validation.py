@@ -54,6 +54,11 @@ class TagFit:
     bias: np.ndarray
 
 
+def _sources(data: LabelledImages, col: int) -> list[int]:
+    """The sets with labelled positives of tag ``col``."""
+    return sorted(set(data.set_of[(data.known[:, col] > 0) & (data.labels[:, col] > 0)].tolist()))
+
+
 def tag_groups(
     trained: Sequence[int], data: LabelledImages, tag_names: list[str]
 ) -> dict[str, list[int]]:
@@ -62,9 +67,7 @@ def tag_groups(
     choice)."""
     groups: dict[tuple[int, ...], list[int]] = {}
     for t in trained:
-        owners = tuple(sorted(set(data.set_of[(data.known[:, t] > 0)
-                                              & (data.labels[:, t] > 0)].tolist())))
-        groups.setdefault(owners, []).append(int(t))
+        groups.setdefault(tuple(_sources(data, int(t))), []).append(int(t))
     named: dict[str, list[int]] = {}
     for owners, cols in groups.items():
         sets = "+".join(data.set_names[i] for i in owners)
@@ -142,11 +145,6 @@ def choose_thresholds(
 def as_thresholds(choices: Sequence[ThresholdChoice]) -> np.ndarray:
     """Thresholds [T] with ``inf`` for tags not suggested."""
     return np.array([np.inf if c.threshold is None else c.threshold for c in choices])
-
-
-def _sources(data: LabelledImages, col: int) -> list[int]:
-    """The sets with labelled positives of tag ``col``."""
-    return sorted(set(data.set_of[(data.known[:, col] > 0) & (data.labels[:, col] > 0)].tolist()))
 
 
 def leave_one_source_out_scores(

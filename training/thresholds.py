@@ -37,6 +37,12 @@ class ThresholdChoice:
         return self.threshold is not None
 
 
+def negative_weight(truth: np.ndarray) -> float:
+    """How much each negative counts: as if the tag were on at most half the photos."""
+    positives = int(np.sum(truth))
+    return max(1.0, positives / max(len(truth) - positives, 1))
+
+
 def precision_threshold(
     scores: np.ndarray, truth: np.ndarray, target: float = TARGET_PRECISION,
     min_recall: float = MIN_RECALL, min_positives: int = MIN_POSITIVES,
@@ -56,7 +62,7 @@ def precision_threshold(
     order = np.argsort(-scores, kind="stable")
     sorted_scores, hits = scores[order], truth[order]
     tp = np.cumsum(hits)
-    fp = np.cumsum(~hits) * max(1.0, positives / negatives)
+    fp = np.cumsum(~hits) * negative_weight(truth)
     precision = tp / (tp + fp)
     cut_after = np.r_[sorted_scores[1:] != sorted_scores[:-1], True]
     good = np.flatnonzero(cut_after & (precision >= target) & hits)
@@ -101,9 +107,7 @@ def confirmed_on_held_out(
     if not choice.suggested:
         return choice
     tp, fp, _ = held_out_counts(scores, truth, thresholds)
-    truth = np.asarray(truth, dtype=bool)
-    weight = max(1.0, truth.sum() / max(int((~truth).sum()), 1))
-    precision = tp / (tp + fp * weight) if tp else 0.0
+    precision = tp / (tp + fp * negative_weight(truth)) if tp else 0.0
     if precision >= minimum:
         return choice
     return ThresholdChoice(None, choice.precision, choice.recall, choice.positives,
