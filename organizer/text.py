@@ -15,11 +15,3 @@ def printable(value: object) -> str:
         for ch in text
     )
 
-
-def is_utf8_name(path: str) -> bool:
-    """Whether ``path`` is text (POSIX names are bytes; Python keeps bad bytes as surrogates)."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True

@@ -409,3 +409,19 @@ def test_cli_watch_stops_cleanly_while_search_reads(app, reader, coco_dir, names
         status = watch.wait(timeout=120)
     assert status == 0, watch.stderr.read()
     wait_for(lambda: any("stopped" in line for line in output), "the goodbye line", 5)
+
+
+def test_names_that_are_not_utf8_are_watched_like_any_other(
+    app, reader, coco_dir, names, photos_dir
+):
+    with watching(app) as (_, batches):
+        wait_for(lambda: batches, "the start-up scan")
+        odd = os.fsdecode(os.fsencode(photos_dir) + b"/caf\xe9.jpg")
+        shutil.copyfile(coco_dir / names[0], odd)
+        wait_for(lambda: tagged(reader, odd), "the photo with a Latin-1 name to be tagged")
+        photo_id = reader.library.photo_by_path(odd).id
+        moved = os.fsdecode(os.fsencode(photos_dir) + b"/na\xefve.jpg")
+        os.rename(odd, moved)
+        wait_for(lambda: reader.library.photo_by_path(moved) is not None, "the rename")
+    assert reader.library.photo_by_path(moved).id == photo_id  # moved, not re-added
+    assert reader.library.photo_by_path(odd) is None

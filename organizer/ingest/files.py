@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from organizer.library.paths import NOT_INDEXABLE, indexable
 from organizer.metadata.atomic import is_temp_file
-from organizer.text import is_utf8_name, printable
+from organizer.text import printable
 
 PHOTO_EXTENSIONS = frozenset(
     {
@@ -97,10 +98,9 @@ def walk_photos(
                 stat = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
-            if not is_utf8_name(entry.path):
+            if not indexable(entry.path):
                 if failed is not None:
-                    reason = "the file name is not valid UTF-8 (rename the file to add it)"
-                    failed.append((printable(entry.path), reason))
+                    failed.append((printable(entry.path), NOT_INDEXABLE))
                 continue
             yield FileStat(entry.path, stat.st_size, stat.st_mtime_ns)
 

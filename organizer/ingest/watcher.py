@@ -47,8 +47,8 @@ from organizer.ingest.files import (
     walk_photos,
 )
 from organizer.ingest.pipeline import Pipeline, ScanReport
+from organizer.library.paths import indexable
 from organizer.library.store import KnownFile
-from organizer.text import is_utf8_name
 
 log = logging.getLogger(__name__)
 
@@ -457,11 +457,11 @@ class _EventSink(FileSystemEventHandler):
             self.pending.note_removed(path)
 
     def _is_photo(self, path: str) -> bool:
-        # Names that are not UTF-8 are left to the scan, which reports them as skipped.
+        # Names the index cannot hold are left to the scan, which reports them as skipped.
         return (
             bool(path)
             and is_photo_name(os.path.basename(path))
-            and is_utf8_name(path)
+            and indexable(path)
             and self._is_visible(path)
         )
 

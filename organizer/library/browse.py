@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from organizer.library.paths import on_disk, stored
 from organizer.library.query import compile_query, parse_query
 from organizer.library.store import Library, PhotoTag, _json_ids
 
@@ -111,7 +112,7 @@ class TagStateRow:
 def _folder_clause(folder: Path | None, column: str = "path") -> tuple[str, list]:
     if folder is None:
         return "", []
-    prefix = str(Path(folder).resolve())
+    prefix = stored(str(Path(folder).resolve()))
     return (
         f" AND ({column} >= ? AND {column} < ?)",
         [prefix + os.sep, prefix + chr(ord(os.sep) + 1)],
@@ -162,7 +163,7 @@ def photo_rows(library: Library, ids: Sequence[int]) -> dict[int, PhotoRow]:
         "WHERE id IN (SELECT value FROM json_each(?))",
         (_json_ids(ids),),
     ).fetchall()
-    return {row[0]: PhotoRow(*row) for row in rows}
+    return {row[0]: PhotoRow(row[0], on_disk(row[1]), *row[2:]) for row in rows}
 
 
 def tag_counts(library: Library, selection: Filter) -> list[TagCount]:
@@ -216,7 +217,7 @@ def photo_details(library: Library, photo_id: int) -> PhotoDetails | None:
     ).fetchone()
     if row is None:
         return None
-    return PhotoDetails(*row, tags=library.photo_tags(photo_id))
+    return PhotoDetails(row[0], on_disk(row[1]), *row[2:], tags=library.photo_tags(photo_id))
 
 
 def shown_at(tag: PhotoTag, min_score: float) -> bool:
@@ -281,7 +282,7 @@ def folder_tree(library: Library) -> list[FolderNode]:
             f" FROM photos WHERE folder_id = ?{folder_sql} GROUP BY 1"
         )
         rows = library.database.execute(query, [start, start, folder_id, *params])
-        counts = {Path(root, directory): count for directory, count in rows}
+        counts = {Path(root, on_disk(directory)): count for directory, count in rows}
         roots.append(_build_node(root, counts, folder_id))
     return roots
 

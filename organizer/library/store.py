@@ -24,10 +24,11 @@ from pathlib import Path
 import numpy as np
 
 from organizer.library.database import Database, translate_sqlite_errors
+from organizer.library.paths import indexable, on_disk, stored
 from organizer.library.query import compile_query, parse_query
 from organizer.library.tag_names import TagNameError, valid_tag_name
 from organizer.metadata.image_info import ImageInfo
-from organizer.text import is_utf8_name, printable
+from organizer.text import printable
 
 # Embeddings are stored as float16 blobs; a blob's length tells which model's embedding it is.
 EMBEDDING_DTYPE = np.dtype(np.float16)
@@ -144,7 +145,7 @@ class Library:
     # -- folders ---------------------------------------------------------------------------
 
     def add_folder(self, path: Path) -> int:
-        resolved = str(Path(path).resolve())
+        resolved = stored(str(Path(path).resolve()))
         with self.transaction() as db:
             db.execute(
                 "INSERT OR IGNORE INTO folders (path, added_at) VALUES (?, ?)",
@@ -154,7 +155,7 @@ class Library:
 
     def folders(self) -> list[tuple[int, Path]]:
         rows = self.database.execute("SELECT id, path FROM folders ORDER BY path").fetchall()
-        return [(row[0], Path(row[1])) for row in rows]
+        return [(row[0], Path(on_disk(row[1]))) for row in rows]
 
     def remove_folder(self, folder_id: int) -> None:
         with self.transaction() as db:
@@ -174,24 +175,24 @@ class Library:
     # -- photos ----------------------------------------------------------------------------
 
     def known_files_under(self, directory: Path) -> dict[str, KnownFile]:
-        prefix = str(Path(directory).resolve())
         rows = self.database.execute(
             "SELECT id, path, size, mtime_ns, content_hash, tagged_model FROM photos "
             "WHERE path = ? OR path >= ? AND path < ?",
-            (prefix, prefix + os.sep, prefix + chr(ord(os.sep) + 1)),
+            _under(directory),
         ).fetchall()
-        return {row[1]: KnownFile(*row) for row in rows}
+        known = (_known_file(row) for row in rows)
+        return {file.path: file for file in known}
 
     def photo_by_path(self, path: Path | str) -> KnownFile | None:
         resolved = str(Path(path).resolve())
-        if not is_utf8_name(resolved):
+        if not indexable(resolved):
             return None  # such names are never indexed (the scan reports them)
         row = self.database.execute(
             "SELECT id, path, size, mtime_ns, content_hash, tagged_model FROM photos "
             "WHERE path = ?",
-            (resolved,),
+            (stored(resolved),),
         ).fetchone()
-        return KnownFile(*row) if row else None
+        return _known_file(row) if row else None
 
     def photos_with_hash(self, content_hash: str) -> list[KnownFile]:
         rows = self.database.execute(
@@ -199,7 +200,7 @@ class Library:
             "WHERE content_hash = ?",
             (content_hash,),
         ).fetchall()
-        return [KnownFile(*row) for row in rows]
+        return [_known_file(row) for row in rows]
 
     def insert_photo(self, db: sqlite3.Connection, record: PhotoRecord) -> int:
         cursor = db.execute(
@@ -224,7 +225,7 @@ class Library:
         """Same content, new place: keep every tag and its provenance."""
         db.execute(
             "UPDATE photos SET path = ?, folder_id = ?, mtime_ns = ? WHERE id = ?",
-            (path, folder_id, mtime_ns, photo_id),
+            (stored(path), folder_id, mtime_ns, photo_id),
         )
 
     def refresh_file(
@@ -249,7 +250,10 @@ class Library:
     def delete_missing(self, db: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> int:
         """Delete rows still pointing at the given (vanished) paths; returns how many."""
         # rowcount, not total_changes: the latter also counts the photo_tags rows that cascade.
-        return db.executemany("DELETE FROM photos WHERE id = ? AND path = ?", rows).rowcount
+        return db.executemany(
+            "DELETE FROM photos WHERE id = ? AND path = ?",
+            ((photo_id, stored(path)) for photo_id, path in rows),
+        ).rowcount
 
     def set_image_info(self, db: sqlite3.Connection, photo_id: int, info: ImageInfo | None) -> None:
         if info is None:
@@ -284,19 +288,17 @@ class Library:
         )
         params: list[object] = [model_version]
         if under is not None:
-            prefix = str(Path(under).resolve())
             sql += " AND (path = ? OR path >= ? AND path < ?)"
-            params += [prefix, prefix + os.sep, prefix + chr(ord(os.sep) + 1)]
+            params += _under(under)
         rows = self.database.execute(sql + " ORDER BY id", params).fetchall()
-        return [KnownFile(*row) for row in rows]
+        return [_known_file(row) for row in rows]
 
     def mark_for_retag(self, under: Path) -> int:
-        prefix = str(Path(under).resolve())
         with self.transaction() as db:
             cursor = db.execute(
                 "UPDATE photos SET tagged_model = NULL, error = NULL "
                 "WHERE path = ? OR path >= ? AND path < ?",
-                (prefix, prefix + os.sep, prefix + chr(ord(os.sep) + 1)),
+                _under(under),
             )
             return cursor.rowcount
 
@@ -304,9 +306,9 @@ class Library:
         return self.database.execute("SELECT COUNT(*) FROM photos").fetchone()[0]
 
     def photo_path(self, photo_id: int) -> str:
-        return self.database.execute(
-            "SELECT path FROM photos WHERE id = ?", (photo_id,)
-        ).fetchone()[0]
+        return on_disk(
+            self.database.execute("SELECT path FROM photos WHERE id = ?", (photo_id,)).fetchone()[0]
+        )
 
     def photo_ids_under(self, path: Path) -> list[int]:
         return [row.id for row in self.known_files_under(path).values()]
@@ -318,7 +320,7 @@ class Library:
             "SELECT path FROM photos WHERE id IN (SELECT value FROM json_each(?)) ORDER BY path",
             (_json_ids(photo_ids),),
         ).fetchall()
-        return [row[0] for row in rows]
+        return [on_disk(row[0]) for row in rows]
 
     def embedding(self, photo_id: int) -> np.ndarray | None:
         row = self.database.execute(
@@ -634,7 +636,7 @@ class Library:
             db.execute(
                 "INSERT OR REPLACE INTO write_intents "
                 "(photo_id, path, keywords, owner_pid, created_at) VALUES (?, ?, ?, ?, ?)",
-                (photo_id, path, json.dumps(keywords, ensure_ascii=False), os.getpid(),
+                (photo_id, stored(path), json.dumps(keywords, ensure_ascii=False), os.getpid(),
                  time.time()),
             )
 
@@ -647,16 +649,14 @@ class Library:
         found = []
         for photo_id, path, text, pid, created in rows:
             keywords = json.loads(text)
-            found.append(
-                WriteIntent(photo_id, path, keywords["flat"], keywords["hierarchical"], pid,
-                            created)
-            )
+            flat, hierarchical = keywords["flat"], keywords["hierarchical"]
+            found.append(WriteIntent(photo_id, on_disk(path), flat, hierarchical, pid, created))
         return found
 
     def has_write_intent(self, path: str) -> bool:
         """Whether some Organizer process is writing keywords into ``path`` right now."""
         row = self.database.execute(
-            "SELECT 1 FROM write_intents WHERE path = ? LIMIT 1", (path,)
+            "SELECT 1 FROM write_intents WHERE path = ? LIMIT 1", (stored(path),)
         ).fetchone()
         return row is not None
 
@@ -710,7 +710,7 @@ def _record_values(record: PhotoRecord) -> tuple:
     """The photos columns a PhotoRecord fills, in the order the statements above list them."""
     return (
         record.folder_id,
-        record.path,
+        stored(record.path),
         record.size,
         record.mtime_ns,
         record.content_hash,
@@ -719,6 +719,16 @@ def _record_values(record: PhotoRecord) -> tuple:
         record.taken_at,
         record.orientation,
     )
+
+
+def _known_file(row: Sequence) -> KnownFile:
+    return KnownFile(row[0], on_disk(row[1]), *row[2:])
+
+
+def _under(directory: Path | str) -> list[str]:
+    """Parameters of ``path = ? OR path >= ? AND path < ?``: the folder and everything below."""
+    prefix = stored(str(Path(directory).resolve()))
+    return [prefix, prefix + os.sep, prefix + chr(ord(os.sep) + 1)]
 
 
 def _json_ids(ids: Iterable[int]) -> str:

@@ -72,6 +72,12 @@ def open_bytes(data: bytes) -> pyexiv2.ImageData:
 
 def open_path(path: str) -> pyexiv2.Image:
     try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        # exiv2 opens files by UTF-8 name; a name that is not UTF-8 is read by Python instead.
+        with open(path, "rb") as handle:
+            return open_bytes(handle.read())
+    try:
         return pyexiv2.Image(path)
     except (RuntimeError, ValueError) as exc:
         raise Exiv2Error(_exiv2_reason(exc)) from exc

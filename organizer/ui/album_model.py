@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
@@ -32,6 +33,7 @@ from PySide6.QtGui import QImage, QPixmap
 from organizer.library import browse
 from organizer.library.browse import PhotoRow
 from organizer.library.store import Library
+from organizer.text import printable
 from organizer.ui.latest_first import LatestFirst
 from organizer.ui.thumbnail_loader import ThumbnailLoader
 
@@ -44,7 +46,6 @@ MAX_PIXMAPS = 1500
 MAX_PENDING_PAGES = 8
 
 PhotoIdRole = Qt.ItemDataRole.UserRole + 1
-PathRole = Qt.ItemDataRole.UserRole + 2
 ThumbnailStateRole = Qt.ItemDataRole.UserRole + 3
 
 THUMB_LOADING = "loading"
@@ -65,7 +66,7 @@ def thumbnail_key(row: PhotoRow) -> str:
     if row.content_hash:
         return row.content_hash
     # No hash (never read fully): key by path so it still gets a thumbnail.
-    return "p" + hashlib.blake2b(row.path.encode(), digest_size=16).hexdigest()
+    return "p" + hashlib.blake2b(os.fsencode(row.path), digest_size=16).hexdigest()
 
 
 class AlbumModel(QAbstractListModel):
@@ -163,6 +164,12 @@ class AlbumModel(QAbstractListModel):
             for first, last in _runs(rows):
                 self.dataChanged.emit(self.index(first), self.index(last))
 
+    def path_at(self, row: int) -> str | None:
+        """The row's photo path exactly as the OS names it (not through a Qt string, which
+        drops bytes of a name that are not UTF-8)."""
+        photo = self.photo_row(row)
+        return photo.path if photo is not None else None
+
     def photo_row(self, row: int) -> PhotoRow | None:
         """The row's cell data, read now if it is not cached (user actions, not painting)."""
         if not 0 <= row < len(self._ids):
@@ -198,8 +205,10 @@ class AlbumModel(QAbstractListModel):
         key = thumbnail_key(photo)
         pixmap = self._pixmap(key, photo, row)
         if pixmap is not None:
-            return Cell(photo.name, pixmap, None)
-        return Cell(photo.name, None, THUMB_FAILED if key in self._failed else THUMB_LOADING)
+            return Cell(printable(photo.name), pixmap, None)
+        return Cell(
+            printable(photo.name), None, THUMB_FAILED if key in self._failed else THUMB_LOADING
+        )
 
     def wait_for_pages(self, msecs: int = 30000) -> bool:
         """Block until the pages asked for are read (tests, shutdown)."""
@@ -257,13 +266,12 @@ class AlbumModel(QAbstractListModel):
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.ToolTipRole,
             Qt.ItemDataRole.DecorationRole,
-            PathRole,
             ThumbnailStateRole,
         ):
             return None
-        if role in (Qt.ItemDataRole.ToolTipRole, PathRole):
-            row = self.photo_row(index.row())
-            return row.path if row is not None else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            path = self.path_at(index.row())
+            return printable(path) if path is not None else None
         cell = self.cell(index.row())
         if cell is None:
             # Its page is being read (or the photo was deleted since the ids were read).

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QStackedLayout, QWidget
 from organizer.library import browse
 from organizer.library.browse import Filter, PhotoRow, SortOrder
 from organizer.library.store import Library
-from organizer.ui.album_model import PAGE_SIZE, AlbumModel, PathRole, PhotoIdRole
+from organizer.ui.album_model import PAGE_SIZE, AlbumModel, PhotoIdRole
 from organizer.ui.album_view import THUMB_SIZE, AlbumView
 from organizer.ui.context import UiContext
 from organizer.ui.empty_state import NoMatches
@@ -20,7 +20,7 @@ from organizer.ui.thumbnail_loader import ThumbnailLoader
 
 class AlbumPage(QWidget):
     selectionChanged = Signal(list)  # photo ids
-    openRequested = Signal(str)  # a photo's path (double-click, Enter)
+    openRequested = Signal(object)  # a photo's path, a Python str (double-click, Enter)
     # The grid shows the whole result of a query (tests and the status bar use this).
     idsLoaded = Signal(int)
     # The grid shows something new: the first page of a result, or all of it.
@@ -150,16 +150,16 @@ class AlbumPage(QWidget):
         return [self.model.id_at(row) for row in rows]
 
     def selected_paths(self) -> list[str]:
-        return [index.data(PathRole) for index in self.view.selectionModel().selectedIndexes()]
+        rows = (index.row() for index in self.view.selectionModel().selectedIndexes())
+        return [path for path in map(self.model.path_at, rows) if path is not None]
 
     def step(self, delta: int) -> str | None:
         """Move the current photo by ``delta`` (the large viewer's previous/next)."""
         row = self.view.currentIndex().row() + delta
         if not 0 <= row < self.model.rowCount():
             return None
-        index = self.model.index(row)
-        self.view.setCurrentIndex(index)
-        return index.data(PathRole)
+        self.view.setCurrentIndex(self.model.index(row))
+        return self.model.path_at(row)
 
     def folder(self) -> Path | None:
         return self.filter.folder
@@ -168,7 +168,7 @@ class AlbumPage(QWidget):
         self.selectionChanged.emit(self.selected_ids())
 
     def _on_activated(self, index: object) -> None:
-        path = self.model.index(index.row()).data(PathRole)  # type: ignore[attr-defined]
+        path = self.model.path_at(index.row())  # type: ignore[attr-defined]
         if path:
             self.openRequested.emit(path)
 

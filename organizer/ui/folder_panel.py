@@ -19,9 +19,17 @@ from PySide6.QtWidgets import (
 )
 
 from organizer.library.browse import FolderNode
+from organizer.library.paths import on_disk, stored
+from organizer.text import printable
 
 PathRole = Qt.ItemDataRole.UserRole + 1
 FolderIdRole = Qt.ItemDataRole.UserRole + 2
+
+
+def folder_path(index: QModelIndex) -> str | None:
+    """The folder an item of the tree stands for, as the OS names it (None: all photos)."""
+    value = index.data(PathRole)
+    return on_disk(value) if value else None
 
 
 class FolderModel(QStandardItemModel):
@@ -34,12 +42,13 @@ class FolderModel(QStandardItemModel):
             self.appendRow(self._item(node, top=True))
 
     def _item(self, node: FolderNode, top: bool) -> QStandardItem:
-        label = str(node.path) if top else node.path.name
+        label = printable(node.path if top else node.path.name)
         item = QStandardItem(f"{label} ({node.count})")
         item.setEditable(False)
-        item.setData(str(node.path), PathRole)
+        # Qt strings drop bytes of a name that are not UTF-8; the index's form keeps them.
+        item.setData(stored(str(node.path)), PathRole)
         item.setData(node.folder_id, FolderIdRole)
-        item.setToolTip(str(node.path))
+        item.setToolTip(printable(node.path))
         for child in node.children:
             item.appendRow(self._item(child, top=False))
         return item
@@ -48,11 +57,13 @@ class FolderModel(QStandardItemModel):
 class FolderPanel(QWidget):
     folderSelected = Signal(object)  # Path or None for all photos
     addRequested = Signal()
-    removeRequested = Signal(int, str)
-    retagRequested = Signal(str)
-    rescanRequested = Signal(str)
-    writeRequested = Signal(str)
-    openRequested = Signal(str)
+    # Paths travel as Python strings (Signal(object)): a Qt string would drop bytes of a name
+    # that are not UTF-8.
+    removeRequested = Signal(int, object)
+    retagRequested = Signal(object)
+    rescanRequested = Signal(object)
+    writeRequested = Signal(object)
+    openRequested = Signal(object)
 
     def __init__(self, model: FolderModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,7 +96,7 @@ class FolderPanel(QWidget):
     def reload(self, roots: Sequence[FolderNode], total: int, keep: Path | None) -> None:
         self.model.set_folders(roots, total)
         self.view.expandToDepth(0)
-        index = self._find(str(keep)) if keep else self.model.index(0, 0)
+        index = self._find(stored(str(keep))) if keep else self.model.index(0, 0)
         self.view.setCurrentIndex(index if index.isValid() else self.model.index(0, 0))
 
     def _find(self, path: str) -> QModelIndex:
@@ -111,18 +122,18 @@ class FolderPanel(QWidget):
         return matches[0]
 
     def _on_clicked(self, index: QModelIndex) -> None:
-        path = index.data(PathRole)
+        path = folder_path(index)
         self.folderSelected.emit(Path(path) if path else None)
 
     def _remove_current(self) -> None:
         index = self.view.currentIndex()
         folder_id = index.data(FolderIdRole)
         if folder_id is not None:
-            self.removeRequested.emit(int(folder_id), index.data(PathRole))
+            self.removeRequested.emit(int(folder_id), folder_path(index))
 
     def _show_menu(self, position: QPoint) -> None:
         index = self.view.indexAt(position)
-        path = index.data(PathRole) if index.isValid() else None
+        path = folder_path(index) if index.isValid() else None
         menu = QMenu(self)
         if path:
             menu.addAction(self.tr("Retag")).triggered.connect(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
 from PySide6.QtGui import QImage, QImageReader
 
 from organizer.errors import UnreadableImageError
@@ -10,7 +10,16 @@ from organizer.errors import UnreadableImageError
 
 def load_display_image(path: str, bound: QSize) -> QImage:
     """The photo upright (EXIF orientation applied), scaled down to fit ``bound``."""
-    reader = QImageReader(path)
+    try:
+        path.encode("utf-8")
+        reader = QImageReader(path)
+    except UnicodeEncodeError:
+        # A Qt string cannot name a file whose name is not UTF-8: Python reads the bytes.
+        with open(path, "rb") as handle:
+            buffer = QBuffer()
+            buffer.setData(QByteArray(handle.read()))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        reader = QImageReader(buffer)
     reader.setAutoTransform(True)
     size = reader.size()
     if size.isValid() and (size.width() > bound.width() or size.height() > bound.height()):

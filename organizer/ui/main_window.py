@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from organizer.ingest.writeback import WriteMode, WriteReport
 from organizer.library import browse
 from organizer.library.browse import Filter, SortOrder
+from organizer.text import printable
 from organizer.ui.album_page import AlbumPage
 from organizer.ui.context import UiContext
 from organizer.ui.empty_state import EmptyState
@@ -356,7 +357,7 @@ class MainWindow(QMainWindow):
             self.tr(
                 "Stop watching {path}?\n\nIts photos leave the library with their tags and "
                 "corrections. The files themselves are not touched."
-            ).format(path=path),
+            ).format(path=printable(path)),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
@@ -410,12 +411,13 @@ class MainWindow(QMainWindow):
             show_error(
                 self,
                 self.tr("{count} file(s) could not be written.").format(count=len(report.failed)),
-                "\n".join(f"{path}: {reason}" for path, reason in report.failed),
+                "\n".join(printable(f"{path}: {reason}") for path, reason in report.failed),
             )
 
     def open_in_file_manager(self, path: str) -> None:
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
-            show_error(self, self.tr("Could not open a file manager for {path}").format(path=path))
+            message = self.tr("Could not open a file manager for {path}")
+            show_error(self, message.format(path=printable(path)))
 
     # -- photos ----------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from organizer.library import browse
 from organizer.library.browse import PhotoDetails
 from organizer.library.store import Library
+from organizer.text import printable
 from organizer.ui.context import UiContext
 from organizer.ui.images import load_display_image
 from organizer.ui.photo_tag_model import PhotoTagModel, TagNameRole
@@ -201,7 +202,7 @@ class PhotoPanel(QWidget):
         )
 
     def _describe(self, details: PhotoDetails) -> str:
-        lines = [os.path.basename(details.path)]
+        lines = [printable(os.path.basename(details.path))]
         if details.width and details.height:
             lines.append(f"{details.width} × {details.height}")
         if details.taken_at:

@@ -6,6 +6,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from organizer.text import printable
 from organizer.ui.images import load_display_image
 from organizer.ui.jobs import BackgroundWork
 
@@ -36,7 +37,7 @@ class PhotoViewer(QWidget):
         self._path = path
         self._image = None
         self.label.setText(self.tr("Loading…"))
-        self.caption.setText(path + "   " + self.tr("(Esc: back, ←/→: previous/next)"))
+        self.caption.setText(printable(path) + "   " + self.tr("(Esc: back, ←/→: previous/next)"))
         self._work.read(
             lambda _library: load_display_image(path, MAX_DECODE),
             lambda image: self._show(path, image),
