@@ -38,6 +38,9 @@ class HeadParameters:
         with np.load(path) as data:
             return cls(**{k: data[k] for k in cls.__dataclass_fields__})
 
+    def copy(self) -> HeadParameters:
+        return HeadParameters(**{k: np.array(v, copy=True) for k, v in vars(self).items()})
+
     def with_new_columns(self, weight: np.ndarray, bias: np.ndarray) -> HeadParameters:
         """A copy with tags appended: ``weight`` [D, k] and ``bias`` [k], no ImageNet classes
         (prior scale 0), so they read the embedding alone."""

@@ -32,6 +32,7 @@ from organizer.tagging.rescore import HEAD_FILE, HeadArrays, rescore_library
 from training.head_params import HeadParameters
 from training.new_tags import add_new_tags
 from training.retrain_export import export_bundle_model
+from training.retrain_fit import fit_corrections
 from training.retrain_results import EPOCHS, FOLDS, L2, Cancelled, FitResult, TagTask
 
 # A user's own tag becomes a model tag once it has this many confirmed photos. Measured with
@@ -180,16 +181,7 @@ def retrain(
     model_tasks = [t for t in tasks if t.index is not None]
     new_tasks = [t for t in tasks if t.index is None]
     thresholds = parent.thresholds.astype(np.float64)
-    refit = torch_available()
-    deferred = [] if refit else [t.name for t in model_tasks]
-    if model_tasks and not refit and not new_tasks:
-        raise NothingToLearn(_needs_torch_message(deferred))
-    if model_tasks and refit:
-        import torch
-
-        from training.retrain_fit import fit_corrections
-
-        torch.manual_seed(options.seed)
+    if model_tasks:
         emit({"event": "stage", "stage": "training", "done": 0, "total": options.epochs})
         fit = fit_corrections(
             data.embeddings, head, thresholds, model_tasks,
@@ -222,11 +214,8 @@ def retrain(
             photo_paths(library, data.photo_ids),
         )
         fit.head.save(staging / HEAD_FILE)
-        summary = _summary(name, parent_name, parent, fit, data, new_tasks if deferred
-                           else tasks, waiting, activate, options, check, gate)
-        if deferred:
-            summary["deferred_tags"] = deferred
-            summary["decision"] += "; " + _needs_torch_message(deferred)
+        summary = _summary(name, parent_name, parent, fit, data, tasks, waiting, activate,
+                           options, check, gate)
         _write_manifest(staging, parent, fit, name, summary)
         if cancelled is not None and cancelled.is_set():
             raise Cancelled
@@ -246,23 +235,6 @@ def retrain(
     summary["seconds"]["total"] = round(time.monotonic() - started, 2)
     emit({"event": "result", **summary})
     return summary
-
-
-def torch_available() -> bool:
-    """Whether the ``train`` extra (PyTorch) is installed: only refitting model tags needs it."""
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def _needs_torch_message(tags: list[str]) -> str:
-    return (
-        "refitting the model's own tags (" + ", ".join(tags) + ") needs PyTorch: "
-        "pip install 'organizer[train]'; your corrections are kept for then. New tags of your "
-        "own are learnt without it"
-    )
 
 
 def _stage_emitter(emit: Emit) -> Callable[[str, int, int], None]:

@@ -1,15 +1,18 @@
-"""Fitting a bundle head to the user's corrections, from stored embeddings (no image decoding).
+"""Refitting the model's own tags to the user's corrections, from stored embeddings (no image
+decoding, no torch: numpy and SciPy's L-BFGS, so Model → Retrain works in any install).
 
 The head is one independent logistic model per tag (``training/head.py``), so a tag nobody
 corrected has nothing new to learn: its soft targets would be its own predictions, whose
 optimum is its current parameters. Only tags with corrections are refitted; every other tag
 keeps its parameters bit for bit. That is what keeps untouched tags from degrading, and it is
 also what makes retraining cost depend on the number of corrected tags, not the vocabulary.
+New tags of the user's own are not fitted here: ``training/new_tags.py`` gives them
+nearest-centroid columns.
 
 For a refitted tag the targets are:
 - the user's corrections: confirmed = 1, rejected = 0;
 - every other photo: the current model's probability (a soft target), so the tag only moves
-  where the corrections pull it; for a brand-new tag, 0 (most photos don't show it).
+  where the corrections pull it.
 The two groups weigh the same (``CORRECTION_WEIGHT``): a handful of corrections must be able to
 move a tag against thousands of photos that still carry the old belief.
 
@@ -24,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import torch
+from scipy.optimize import minimize
 
 from organizer.tagging.evaluation import average_precision
 from training.head_params import EPS, HeadParameters
@@ -40,45 +43,35 @@ from training.retrain_results import (
 )
 
 CORRECTION_WEIGHT = 1.0
-# A new tag learns from a few photos in ~1700 dimensions: strong shrinkage of the embedding
-# weights (towards a centroid-like direction) plus lightly-shrunk weights on the existing
-# trained tags' logits (a new "sandscape" may lean on "desert"). Measured on real photos with
-# the former measure_new_tag_examples.py: mean AP over 9 concepts at 10 examples 0.70 with the
-# embedding alone, 0.77 with both.
-NEW_TAG_L2 = 30.0
-NEW_TAG_LOGIT_L2 = 1.0
 ITERATIONS_PER_EPOCH = 8
-NEW_TAG_DEFAULT_THRESHOLD = 0.5
 THRESHOLD_RANGE = (0.05, 0.95)
 
 
 @dataclass
 class _Problem:
-    """Everything the optimiser needs, as tensors over rows x (fold, tag) columns."""
+    """Everything the optimiser needs, as arrays over rows x (fold, tag) columns."""
 
-    x: torch.Tensor  # [N, D] standardized embeddings
+    x: np.ndarray  # [N, D] standardized embeddings, float32
     mean: np.ndarray
     std: np.ndarray
-    prior: torch.Tensor  # [N, C] ImageNet prior logits (0 for new tags)
-    has_prior: torch.Tensor  # [C]
-    targets: torch.Tensor  # [N, C]
+    prior: np.ndarray  # [N, C] ImageNet prior logits, 0 where a tag has no ImageNet classes
+    has_prior: np.ndarray  # [C]
+    targets: np.ndarray  # [N, C]
     corrected: np.ndarray  # [N, C] bool
-    old_probability: np.ndarray  # [N, C] (0 for new tags)
-    old_threshold: np.ndarray  # [C] (1 for new tags: never suggested)
+    old_probability: np.ndarray  # [N, C]
+    old_threshold: np.ndarray  # [C] (inf: the tag was not suggested)
     folds: np.ndarray  # [N]
     n_folds: int
-    weights: torch.Tensor  # [N, J]; J = (n_folds + 1) * C, fold-major; last block = final
-    init: tuple[torch.Tensor, torch.Tensor, torch.Tensor]  # a, w, b per column
-    logits: torch.Tensor  # [N, G] standardized linear logits of the old trained tags
-    logit_weight: np.ndarray  # [D, G] their raw embedding weights
-    logit_bias: np.ndarray  # [G]
-    logit_mean: np.ndarray
-    logit_std: np.ndarray
-    is_new: torch.Tensor  # [J] 1.0 for columns of new tags
+    weights: np.ndarray  # [N, J]; J = (n_folds + 1) * C, fold-major; last block = final
+    init: tuple[np.ndarray, np.ndarray, np.ndarray]  # a [J], w [D, J], b [J], float64
 
     @property
     def n_tags(self) -> int:
         return self.targets.shape[1]
+
+    @property
+    def reps(self) -> int:
+        return self.n_folds + 1
 
 
 # -- the numbers the old head gives ----------------------------------------------------------
@@ -103,7 +96,7 @@ def imagenet_prior(x: np.ndarray, head: HeadParameters, columns: list[int]) -> n
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
+    return 0.5 * (1.0 + np.tanh(0.5 * z))  # no overflow warnings for large |z|
 
 
 # -- building the problem -------------------------------------------------------------------
@@ -142,103 +135,105 @@ def build_problem(
     n_folds: int = FOLDS,
     seed: int = 0,
 ) -> _Problem:
-    existing = [t.index for t in tasks if t.index is not None]
-    prior_existing = imagenet_prior(x, head, existing)
-    n, c = len(x), len(tasks)
-    prior = np.zeros((n, c), dtype=np.float32)
-    old_p = np.zeros((n, c), dtype=np.float32)
-    old_thr = np.ones(c, dtype=np.float32)
-    has_prior = np.zeros(c, dtype=np.float32)
-    a0 = np.zeros(c, dtype=np.float32)
-    w0 = np.zeros((x.shape[1], c), dtype=np.float32)
-    b0 = np.zeros(c, dtype=np.float32)
-    k = 0
-    for j, task in enumerate(tasks):
-        if task.index is None:
-            continue
-        t = task.index
-        prior[:, j] = prior_existing[:, k]
-        k += 1
-        has_prior[j] = float(head.class_map[:, t].sum() > 0)
-        a0[j], w0[:, j], b0[j] = head.prior_scale[t], head.weight[:, t], head.bias[t]
-        old_p[:, j] = _sigmoid(a0[j] * prior[:, j] + x @ w0[:, j] + b0[j])
-        old_thr[j] = thresholds[t]
+    if any(task.index is None for task in tasks):
+        raise ValueError("new tags are learnt by training/new_tags.py, not refitted")
+    columns = [int(task.index) for task in tasks]  # type: ignore[arg-type]
+    has_prior = (head.class_map[:, columns].sum(0) > 0).astype(np.float32)
+    prior = imagenet_prior(x, head, columns) * has_prior
+    a0 = head.prior_scale[columns].astype(np.float64)
+    w0 = head.weight[:, columns].astype(np.float64)
+    b0 = head.bias[columns].astype(np.float64)
+    old_p = _sigmoid(prior * a0 + x @ w0 + b0).astype(np.float32)
     targets = old_p.copy()
-    corrected = np.zeros((n, c), dtype=bool)
+    corrected = np.zeros(old_p.shape, dtype=bool)
     for j, task in enumerate(tasks):
         targets[task.rows, j] = task.labels
         corrected[task.rows, j] = True
-    folds = assign_folds(n, np.concatenate([t.rows for t in tasks]), n_folds, seed)
+    folds = assign_folds(len(x), np.concatenate([t.rows for t in tasks]), n_folds, seed)
     mean = x.mean(0)
     std = x.std(0) + 1e-6
-    xs = ((x - mean) / std).astype(np.float32)
-    trained = np.flatnonzero(np.abs(head.weight).sum(0) > 0)
-    logits = x @ head.weight[:, trained] + head.bias[trained]
-    logit_mean, logit_std = logits.mean(0), logits.std(0) + 1e-6
-    is_new = np.array([t.index is None for t in tasks], np.float32)
     # The old parameters expressed in standardized space, as the starting point and anchor.
     ws0 = w0 * std[:, None]
     bs0 = b0 + mean @ w0
     reps = n_folds + 1
     return _Problem(
-        x=torch.from_numpy(xs),
+        x=((x - mean) / std).astype(np.float32),
         mean=mean,
         std=std,
-        prior=torch.from_numpy(prior),
-        has_prior=torch.from_numpy(has_prior),
-        targets=torch.from_numpy(targets.astype(np.float32)),
+        prior=prior.astype(np.float32),
+        has_prior=has_prior,
+        targets=targets,
         corrected=corrected,
         old_probability=old_p,
-        old_threshold=old_thr,
+        old_threshold=thresholds[columns].astype(np.float64),
         folds=folds,
         n_folds=n_folds,
-        weights=torch.from_numpy(_column_weights(corrected, folds, n_folds)),
-        init=(
-            torch.from_numpy(np.tile(a0, reps)),
-            torch.from_numpy(np.tile(ws0, (1, reps)).astype(np.float32)),
-            torch.from_numpy(np.tile(bs0, reps).astype(np.float32)),
-        ),
-        logits=torch.from_numpy(((logits - logit_mean) / logit_std).astype(np.float32)),
-        logit_weight=head.weight[:, trained].astype(np.float64),
-        logit_bias=head.bias[trained].astype(np.float64),
-        logit_mean=logit_mean,
-        logit_std=logit_std,
-        is_new=torch.from_numpy(np.tile(is_new, reps)),
+        weights=_column_weights(corrected, folds, n_folds),
+        init=(np.tile(a0, reps), np.tile(ws0, (1, reps)), np.tile(bs0, reps)),
     )
 
 
 # -- optimisation -----------------------------------------------------------------------------
 
 
-def _logits(
-    problem: _Problem, a: torch.Tensor, w: torch.Tensor, b: torch.Tensor, beta: torch.Tensor
-) -> torch.Tensor:
-    reps = problem.n_folds + 1
-    prior = problem.prior.repeat(1, reps) * problem.has_prior.repeat(reps)
-    return a * prior + problem.x @ w + problem.logits @ (beta * problem.is_new) + b
+class _Objective:
+    """The summed weighted log-loss of all K+1 models plus the L2 pull towards the old
+    parameters, and its gradient, over one flat float64 vector (a [J], w [D, J], b [J])."""
+
+    def __init__(self, problem: _Problem, l2: float) -> None:
+        self.problem, self.l2 = problem, l2
+        a0, w0, b0 = problem.init
+        self.d, self.j = w0.shape
+        self.start = np.concatenate([a0, w0.ravel(), b0])
+        self.prior = np.tile(problem.prior, (1, problem.reps))
+        self.has_prior = np.tile(problem.has_prior, problem.reps).astype(np.float64)
+        self.y = np.tile(problem.targets, (1, problem.reps))
+        self.loss = float("nan")
+
+    def unpack(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        j, d = self.j, self.d
+        return theta[:j], theta[j : j + d * j].reshape(d, j), theta[j + d * j :]
+
+    def logits(self, theta: np.ndarray) -> np.ndarray:
+        a, w, b = self.unpack(theta)
+        x = self.problem.x
+        return self.prior * a.astype(np.float32) + x @ w.astype(np.float32) + b.astype(np.float32)
+
+    def __call__(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        a, w, _ = self.unpack(theta)
+        a0, w0, _ = self.unpack(self.start)
+        z = self.logits(theta)
+        weights = self.problem.weights
+        # Stable log-loss with logits: max(z, 0) - z y + log(1 + e^-|z|).
+        bce = np.maximum(z, 0) - z * self.y + np.log1p(np.exp(-np.abs(z)))
+        residual = weights * (_sigmoid(z) - self.y)
+        da, dw = a - a0, w - w0
+        da = da * self.has_prior  # the prior scale only exists where a tag has ImageNet classes
+        loss = float((bce * weights).sum(dtype=np.float64))
+        loss += self.l2 * (float((dw**2).sum()) + float((da**2).sum()))
+        grad_a = (residual * self.prior).sum(0, dtype=np.float64) + 2 * self.l2 * da
+        grad_w = (self.problem.x.T @ residual).astype(np.float64) + 2 * self.l2 * dw
+        grad_b = residual.sum(0, dtype=np.float64)
+        self.loss = loss
+        return loss, np.concatenate([grad_a, grad_w.ravel(), grad_b])
 
 
-def _held_out(problem: _Problem, z: torch.Tensor) -> np.ndarray:
+def _held_out(problem: _Problem, z: np.ndarray) -> np.ndarray:
     """[N, C] probabilities of each row from the fold model that did not see it."""
     c = problem.n_tags
-    z = z.detach().numpy()
     rows = np.arange(len(problem.folds))
-    out = np.empty((len(rows), c), dtype=np.float32)
-    for j in range(c):
-        out[:, j] = z[rows, problem.folds * c + j]
-    return _sigmoid(out)
+    columns = problem.folds[:, None] * c + np.arange(c)
+    return _sigmoid(z[rows[:, None], columns])
 
 
-def _epoch_metrics(problem: _Problem, epoch: int, loss: float, z: torch.Tensor) -> EpochMetrics:
+def _epoch_metrics(problem: _Problem, epoch: int, loss: float, z: np.ndarray) -> EpochMetrics:
     held_out = _held_out(problem, z)
-    y = problem.targets.numpy()
     mask = problem.corrected
     p = np.clip(held_out[mask], 1e-7, 1 - 1e-7)
-    truth = y[mask]
+    truth = problem.targets[mask]
     val_loss = float(-(truth * np.log(p) + (1 - truth) * np.log(1 - p)).mean())
-    threshold = np.where(problem.old_threshold < 1, problem.old_threshold,
-                         NEW_TAG_DEFAULT_THRESHOLD)
-    decisions = held_out >= threshold
+    # Tags the model did not suggest (threshold inf) are judged at 0.5 for this progress line.
+    decisions = held_out >= np.where(problem.old_threshold < 1, problem.old_threshold, 0.5)
     accuracy = float((decisions[mask] == (truth > 0.5)).mean())
     return EpochMetrics(epoch, loss, val_loss, accuracy)
 
@@ -254,60 +249,44 @@ def optimise(
     """Full-batch L-BFGS, reported every ``iterations`` steps (an "epoch" for the progress
     plot). Returns final-column (a, w, b) in raw embedding space, held-out probabilities and
     the per-epoch history."""
-    a0, w0, b0 = problem.init
-    a, w, b = (t.clone().requires_grad_(True) for t in problem.init)
-    beta = torch.zeros(problem.logits.shape[1], w.shape[1], requires_grad=True)
-    new = problem.is_new
-    l2_w = l2 * (1 - new) + NEW_TAG_L2 * new
-    c = problem.n_tags
-    reps = problem.n_folds + 1
-    hp = problem.has_prior.repeat(reps)
-    y = problem.targets.repeat(1, reps)
-    optimizer = torch.optim.LBFGS(
-        [a, w, b, beta], max_iter=iterations, history_size=20, line_search_fn="strong_wolfe",
-        tolerance_grad=1e-7, tolerance_change=1e-10,
-    )
-    last = {"loss": float("nan")}
-
-    def closure() -> torch.Tensor:
-        optimizer.zero_grad()
-        z = _logits(problem, a, w, b, beta)
-        bce = torch.nn.functional.binary_cross_entropy_with_logits(z, y, reduction="none")
-        loss = (bce * problem.weights).sum()
-        loss = loss + (l2_w * (w - w0) ** 2).sum() + l2 * (((a - a0) * hp) ** 2).sum()
-        loss = loss + NEW_TAG_LOGIT_L2 * ((beta * new) ** 2).sum()
-        loss.backward()
-        last["loss"] = float(loss.detach())
-        return loss
-
+    objective = _Objective(problem, l2)
     history: list[EpochMetrics] = []
-    previous = float("inf")
-    for epoch in range(1, epochs + 1):
-        if cancelled is not None and cancelled():
-            raise Cancelled
-        optimizer.step(closure)
-        with torch.no_grad():
-            z = _logits(problem, a, w, b, beta)
+    steps = {"done": 0}
+
+    def report(theta: np.ndarray) -> None:
         # Reported per model (the sum over K+1 column groups, divided back).
-        metrics = _epoch_metrics(problem, epoch, last["loss"] / reps, z)
+        metrics = _epoch_metrics(
+            problem, len(history) + 1, objective.loss / problem.reps, objective.logits(theta)
+        )
         history.append(metrics)
         if on_epoch is not None:
             on_epoch(metrics)
-        if abs(previous - last["loss"]) < 1e-6 * max(1.0, abs(previous)):
-            break
-        previous = last["loss"]
-    final = slice(problem.n_folds * c, reps * c)
-    with torch.no_grad():
-        ws = w[:, final].numpy().astype(np.float64)
-        bs = b[final].numpy().astype(np.float64)
-        scale = (a[final] * problem.has_prior).numpy()
-        betas = (beta[:, final] * problem.is_new[final]).numpy().astype(np.float64)
-    # Back to raw embedding space; the old tags' logits are linear in the embedding too.
-    scaled = betas / problem.logit_std[:, None]
-    weight = ws / problem.std[:, None] + problem.logit_weight @ scaled
+
+    def each_step(theta: np.ndarray) -> None:
+        steps["done"] += 1
+        if cancelled is not None and cancelled():
+            raise Cancelled
+        if steps["done"] % iterations == 0:
+            report(theta)
+
+    if cancelled is not None and cancelled():
+        raise Cancelled
+    result = minimize(
+        objective, objective.start, jac=True, method="L-BFGS-B", callback=each_step,
+        options={"maxiter": epochs * iterations, "maxcor": 20, "ftol": 1e-12, "gtol": 1e-7},
+    )
+    objective(result.x)
+    if not history or steps["done"] % iterations:
+        report(result.x)  # the last, partial epoch (or a fit that converged at once)
+    c = problem.n_tags
+    a, w, b = objective.unpack(result.x)
+    final = slice(problem.n_folds * c, problem.reps * c)
+    ws, bs = w[:, final], b[final]
+    scale = a[final] * problem.has_prior
+    # Back to raw embedding space.
+    weight = ws / problem.std[:, None]
     bias = bs - (problem.mean / problem.std) @ ws
-    bias = bias + (problem.logit_bias - problem.logit_mean) @ scaled
-    return scale, weight, bias, _held_out(problem, z), history
+    return scale, weight, bias, _held_out(problem, objective.logits(result.x)), history
 
 
 # -- thresholds and the verdict -------------------------------------------------------------
@@ -332,28 +311,13 @@ def best_threshold(
     return float(np.clip((s[best] + lower) / 2, *THRESHOLD_RANGE))
 
 
-NEW_TAG_RECALL = 0.8
-
-
-def recall_threshold(
-    scores: np.ndarray, truth: np.ndarray, weights: np.ndarray, fallback: float
-) -> float:
-    """For a new tag, where unlabelled photos are no evidence of absence (F1 against them
-    either over- or under-shoots): the cut that finds NEW_TAG_RECALL of the held-out
-    confirmed photos (an unbiased recall estimate when confirmed photos are a fair sample)."""
-    positives = scores[truth > 0.5]
-    if len(positives) == 0:
-        return fallback
-    return float(np.clip(np.quantile(positives, 1 - NEW_TAG_RECALL), *THRESHOLD_RANGE))
-
-
 def _threshold_inputs(problem: _Problem, j: int) -> tuple[np.ndarray, np.ndarray]:
     """Truth and weights for tag j: corrections as given, other photos by the old decision
     (corrections weigh as much as all other photos together, as in the loss)."""
     corrected = problem.corrected[:, j]
     truth = np.where(
         corrected,
-        problem.targets[:, j].numpy() > 0.5,
+        problem.targets[:, j] > 0.5,
         problem.old_probability[:, j] >= problem.old_threshold[j],
     ).astype(np.float64)
     weights = np.where(
@@ -372,15 +336,12 @@ def tag_report(
     Each fold's decisions use a threshold calibrated on the other folds only, so the error
     count is an honest held-out estimate; the shipped threshold uses all held-out scores."""
     truth, weights = _threshold_inputs(problem, j)
-    fallback = (
-        float(problem.old_threshold[j]) if task.index is not None else NEW_TAG_DEFAULT_THRESHOLD
-    )
+    fallback = float(problem.old_threshold[j])
     scores = held_out[:, j]
-    choose = recall_threshold if task.index is None else best_threshold
-    threshold = choose(scores, truth, weights, fallback)
+    threshold = best_threshold(scores, truth, weights, fallback)
     rows, labels = task.rows, task.labels > 0.5
     fold_threshold = {
-        f: choose(*(v[problem.folds != f] for v in (scores, truth, weights)), fallback)
+        f: best_threshold(*(v[problem.folds != f] for v in (scores, truth, weights)), fallback)
         for f in np.unique(problem.folds[rows])
     }
     decided = np.array([scores[r] >= fold_threshold[problem.folds[r]] for r in rows])
@@ -391,12 +352,12 @@ def tag_report(
     ap = average_precision(scores[rows], labels) if 0 < labels.sum() < len(labels) else None
     report = TagReport(
         tag=task.name,
-        new=task.index is None,
+        new=False,
         confirmed=int(labels.sum()),
         rejected=int((~labels).sum()),
         errors_before=int((old_decided != labels).sum()),
         errors_after=int((decided != labels).sum()),
-        threshold_before=_finite(problem.old_threshold[j]) if task.index is not None else None,
+        threshold_before=_finite(problem.old_threshold[j]),
         threshold_after=_finite(threshold),
         held_out_ap=None if ap is None or np.isnan(ap) else float(ap),
         suggested_before=float(
@@ -425,42 +386,20 @@ def fit_corrections(
     on_epoch: Callable[[EpochMetrics], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> FitResult:
-    """The new head (old columns refitted, new tags appended), thresholds and verdicts."""
+    """The new head (the corrected model tags refitted, every other column as it was), its
+    thresholds and the verdict per tag."""
     problem = build_problem(x, head, thresholds, tasks, n_folds, seed)
     scale, weight, bias, held_out, history = optimise(
         problem, l2, epochs, on_epoch=on_epoch, cancelled=cancelled
     )
-    final = _sigmoid(problem.prior.numpy() * scale + x @ weight + bias)
-    new_head = _extend_head(head, tasks, scale, weight, bias)
-    new_thresholds = np.concatenate(
-        [thresholds, np.zeros(sum(t.index is None for t in tasks))]
-    ).astype(np.float64)
+    final = _sigmoid(problem.prior * scale + x @ weight + bias)
+    new_head = head.copy()
+    new_thresholds = thresholds.astype(np.float64)
     reports = []
-    appended = len(thresholds)
     for j, task in enumerate(tasks):
-        report, threshold = tag_report(problem, task, j, held_out, final)
+        report, new_thresholds[task.index] = tag_report(problem, task, j, held_out, final)
         reports.append(report)
-        column = task.index if task.index is not None else appended
-        appended += task.index is None
-        new_thresholds[column] = threshold
+        new_head.prior_scale[task.index] = scale[j]
+        new_head.weight[:, task.index] = weight[:, j]
+        new_head.bias[task.index] = bias[j]
     return FitResult(new_head, new_thresholds, reports, history)
-
-
-def _extend_head(
-    head: HeadParameters,
-    tasks: list[TagTask],
-    scale: np.ndarray,
-    weight: np.ndarray,
-    bias: np.ndarray,
-) -> HeadParameters:
-    """Refitted columns replaced, new tags appended as columns with no ImageNet classes."""
-    n_new = sum(t.index is None for t in tasks)
-    out = head.with_new_columns(np.zeros((head.weight.shape[0], n_new)), np.zeros(n_new))
-    column = head.n_tags
-    for j, task in enumerate(tasks):
-        t = task.index if task.index is not None else column
-        column += task.index is None
-        out.prior_scale[t] = scale[j]
-        out.weight[:, t] = weight[:, j]
-        out.bias[t] = bias[j]
-    return out

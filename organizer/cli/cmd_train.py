@@ -1,8 +1,7 @@
 """``organizer train``: learn from corrections, export ONNX, validate, activate if not worse.
 
 The training code lives in ``training/``; it is imported only here, only when the command runs.
-New tags and the export need numpy and onnx (installed with Organizer); refitting the model's
-own tags needs PyTorch (the ``train`` extra), imported by the training code only then.
+It needs numpy, SciPy and onnx only (installed with Organizer), never PyTorch.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from organizer.cli.progress import TerminalProgress
 from organizer.errors import OrganizerError
 from organizer.text import printable
 
-INSTALL_HINT = "reinstall Organizer (pip install .) so that its onnx dependency is present"
+INSTALL_HINT = "reinstall Organizer (pip install .) so that its dependencies are present"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -35,7 +34,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def load_training():
     """The training package, or a clear reason why it cannot run here."""
-    for module in ("onnx",):
+    for module in ("onnx", "scipy"):
         try:
             __import__(module)
         except ImportError as error:

@@ -1,9 +1,9 @@
 """Model → Retrain…: runs ``organizer train --progress-json`` in a child process and shows it.
 
-Training runs in a separate process so the app never imports torch and a crash or a cancel
-can't take the window down; the child prints one JSON object per line (``stage``, ``plan``,
-``epoch``, ``activated``, ``result``, ``error``). Cancel terminates the child: until it prints
-``activated`` nothing about the active model has changed, so a cancel leaves it untouched.
+Training runs in a separate process so a crash or a cancel can't take the window down; the
+child prints one JSON object per line (``stage``, ``plan``, ``epoch``, ``activated``,
+``result``, ``error``). Cancel terminates the child: until it prints ``activated`` nothing
+about the active model has changed, so a cancel leaves it untouched.
 
 Entry point for the main window: ``open_retrain_dialog(parent, library_dir)``; connect
 ``model_changed`` to ``App.refresh_model`` (or whatever reloads the engine).
