@@ -6,9 +6,11 @@ Each library is a real SQLite index whose embedding rows are real embeddings (th
 model's training photos, cached by training/backbone.py) plus Gaussian noise, with the
 corrections of a realistic session: one new tag confirmed on 10 photos, two model tags
 rejected on 8 photos each, one confirmed on 5. Timed: reading embeddings and corrections from
-the database, the K-fold fit (``fit_corrections``). Export (independent of library size) and
-re-scoring the library's suggestions are timed separately. The fit is numpy and SciPy (no
-torch); torch only embeds the real photos the rows are made from (cached after the first run).
+the database, the fit exactly as ``organizer train`` runs it (``fit_tasks``: the K-fold
+refit of the corrected model tags, centroid columns for new tags). Export (independent of
+library size) and re-scoring the library's suggestions are timed separately. The fit is numpy
+and SciPy (no torch); torch only embeds the real photos the rows are made from (cached after
+the first run).
 
 Baseline, same run: refit every tag of the head on every photo (soft targets = the model's own
 predictions, no anchor sampling; same K-fold validation), the straightforward approach.
@@ -34,8 +36,15 @@ from training.backbone import cached_embeddings, load_backbone  # noqa: E402
 from training.build_default_model import default_data_dir  # noqa: E402
 from training.datasets import read_labelled_set  # noqa: E402
 from training.head_params import HeadParameters, head_probabilities  # noqa: E402
-from training.retrain import MAX_ANCHOR_PHOTOS, plan_tasks, read_library  # noqa: E402
-from training.retrain_fit import TagTask, fit_corrections  # noqa: E402
+from training.retrain import (  # noqa: E402
+    MAX_ANCHOR_PHOTOS,
+    RetrainOptions,
+    fit_tasks,
+    plan_tasks,
+    read_library,
+)
+from training.retrain_fit import fit_corrections  # noqa: E402
+from training.retrain_results import TagTask  # noqa: E402
 
 
 def real_embeddings() -> np.ndarray:
@@ -78,7 +87,7 @@ def time_ours(directory: Path) -> dict[str, float]:
     data = read_library(app.library, MAX_ANCHOR_PHOTOS, 0, head.weight.shape[0])
     tasks, _ = plan_tasks(parent, data, 8)
     read = time.perf_counter() - started
-    fit_corrections(data.embeddings, head, parent.thresholds.astype(np.float64), tasks)
+    fit_tasks(data, head, parent.thresholds, tasks, RetrainOptions(), lambda _event: None)
     total = time.perf_counter() - started
     mark = time.perf_counter()
     app.library.database.execute("UPDATE photos SET tagged_model = 'bench'")

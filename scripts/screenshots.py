@@ -22,9 +22,9 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from organizer.app import open_app  # noqa: E402
 from organizer.tagging.bundle import default_bundle_dir  # noqa: E402
-from organizer.ui.album_model import PathRole  # noqa: E402
 from organizer.ui.application import build_context  # noqa: E402
 from organizer.ui.main_window import MainWindow  # noqa: E402
+from organizer.ui.retrain_dialog import RetrainDialog  # noqa: E402
 from organizer.ui.translations import install_translators  # noqa: E402
 
 
@@ -107,11 +107,13 @@ def main() -> int:
     pump(application, 1500)
     save(window, args.out / "multi-selection.png")
 
-    window.open_photo(window.album.model.index(2).data(PathRole) or "")
+    window.open_photo(window.album.model.path_at(2) or "")
     view.setCurrentIndex(window.album.model.index(2))
     pump(application, 1500)
     save(window, args.out / "photo-view.png")
     window.close_photo()
+
+    retrain_screenshot(application, window, args.out / "retrain.png")
 
     install_translators(application, "zh_CN")
     context.set_tag_language("zh_CN")
@@ -128,6 +130,32 @@ def main() -> int:
     window.album.loader.wait()
     chinese.album.loader.wait()
     return 0
+
+
+def retrain_screenshot(application: QApplication, window: MainWindow, out: Path) -> None:
+    """Model → Retrain… after a session's corrections: the most common tag rejected on four
+    photos that show it, a tag of the user's own confirmed on five (kept as a candidate)."""
+    library = window.context.library
+    common = window.tags.model.tag_at(0)
+    if common is None:
+        return
+    library.set_user_tag(library.search(common.name)[:4], common.name, "rejected")
+    library.set_user_tag(library.search(f"NOT {common.name}")[:5], "my favourites", "confirmed")
+    dialog = RetrainDialog(window.context.app.library_dir, window, ["--candidate"],
+                           samples=window.model_menu.load_samples)
+    dialog.show()
+    loop = QEventLoop()
+    dialog.finished_training.connect(lambda _result: loop.quit())
+    QTimer.singleShot(300_000, loop.quit)
+    dialog.start()
+    loop.exec()
+    changes = dialog.result_event.get("gate", {}).get("changes", [])
+    row = next((i for i, change in enumerate(changes) if change["gained"] or change["lost"]), 0)
+    dialog.changes.selectRow(row)
+    dialog.results.setCurrentIndex(1)
+    pump(application, 3000)
+    save(dialog, out)
+    dialog.close()
 
 
 if __name__ == "__main__":

@@ -306,19 +306,49 @@ def test_app_runtime_does_not_import_torch() -> None:
     assert result.returncode == 0
 
 
-def test_retrain_dialog_shows_progress_and_summary(qtbot, corrected_library) -> None:
+def test_retrain_dialog_shows_progress_summary_and_the_gate(qtbot, corrected_library) -> None:
+    from PySide6.QtCore import Qt
+
+    from organizer.ui.application import build_context
+    from organizer.ui.model_menu import ModelMenu
     from organizer.ui.retrain_dialog import RetrainDialog
 
-    dialog = RetrainDialog(corrected_library["library"], extra_arguments=["--candidate"])
+    app = open_app(corrected_library["library"])
+    context = build_context(app)
+    menu = ModelMenu(context)  # the main window's menu: its sample loader is the app's
+    dialog = RetrainDialog(corrected_library["library"], extra_arguments=["--candidate"],
+                           samples=menu.load_samples)
     qtbot.addWidget(dialog)
     dialog.show()
-    with qtbot.waitSignal(dialog.finished_training, timeout=180_000) as blocker:
-        dialog.start()
-    result = blocker.args[0]
-    assert result and not result["activated"]
-    assert len(dialog.plot.series["train_loss"]) == len(result["history"]) > 0
-    assert dialog.table.rowCount() == len(result["per_tag"])
-    assert dialog.activate_button.isVisibleTo(dialog)
+    try:
+        with qtbot.waitSignal(dialog.finished_training, timeout=180_000) as blocker:
+            dialog.start()
+        result = blocker.args[0]
+        assert result and not result["activated"]
+        assert len(dialog.plot.series["train_loss"]) == len(result["history"]) > 0
+        assert dialog.table.rowCount() == len(result["per_tag"])
+        assert dialog.activate_button.isVisibleTo(dialog)
+
+        # The gate: every changed tag with its counts on photos nobody corrected, and sample
+        # photos gaining / losing the selected one, as thumbnails of the real photos.
+        changes = result["gate"]["changes"]
+        assert changes and dialog.changes.rowCount() == len(changes)
+        for row, change in enumerate(changes):
+            assert dialog.changes.item(row, 0).text() == change["tag"]
+            assert dialog.changes.item(row, 1).text() == f"{change['before']} → {change['after']}"
+        row = next(i for i, c in enumerate(changes) if c["gained"] or c["lost"])
+        dialog.changes.selectRow(row)
+        expected = len(changes[row]["gained"]) + len(changes[row]["lost"])
+        qtbot.waitUntil(lambda: dialog.samples.count() == expected, timeout=30_000)
+        shown = {dialog.samples.item(i).data(Qt.ItemDataRole.UserRole)
+                 for i in range(dialog.samples.count())}
+        assert shown == {*changes[row]["gained"], *changes[row]["lost"]}
+        assert not dialog.samples.item(0).icon().isNull()
+        assert changes[row]["tag"] in dialog.samples_label.text()
+    finally:
+        context.work.cancel_jobs()
+        context.work.wait()
+        app.close()
 
 
 def test_retrain_dialog_cancel_leaves_model_untouched(qtbot, corrected_library) -> None:
@@ -337,3 +367,36 @@ def test_retrain_dialog_cancel_leaves_model_untouched(qtbot, corrected_library) 
     assert blocker.args[0] == {}
     assert "unchanged" in dialog.stage.text()
     assert json.loads(_run("models", "--json", library=library).stdout) == before
+
+
+def test_a_tag_the_model_does_not_suggest_waits_for_enough_confirmations(
+    corrected_library,
+) -> None:
+    """One confirmed photo once put an unsuggested model tag on the 0.05 floor (suggested on 10
+    photos nobody corrected); like a new tag, it needs MIN_CONFIRMED_EXAMPLES first."""
+    from training.head_params import HeadParameters
+    from training.retrain import MAX_ANCHOR_PHOTOS, MIN_CONFIRMED_EXAMPLES, read_library
+    from training.retrain_fit import fit_corrections
+    from training.retrain_results import TagTask
+
+    app = open_app(corrected_library["library"])
+    try:
+        bundle = app.model_registry().load("default")  # the shipped model, whatever is active
+        head = HeadParameters.load(bundle.directory / HEAD_FILE)
+        data = read_library(app.library, MAX_ANCHOR_PHOTOS, 0, head.weight.shape[0])
+    finally:
+        app.close()
+    column = next(i for i, tag in enumerate(bundle.tags) if tag.threshold is None)
+    probabilities = HeadArrays.load(bundle.directory / HEAD_FILE).probabilities(data.embeddings)
+    likeliest = np.argsort(-probabilities[:, column])
+    thresholds = bundle.thresholds.astype(np.float64)
+    for confirmed, suggested in ((1, False), (MIN_CONFIRMED_EXAMPLES, True)):
+        rows = likeliest[:confirmed]
+        task = TagTask(bundle.tag_names[column], column, rows, np.ones(confirmed, np.float32))
+        fit = fit_corrections(data.embeddings, head, thresholds, [task], epochs=2,
+                              min_confirmed=MIN_CONFIRMED_EXAMPLES)
+        assert np.isfinite(fit.thresholds[column]) == suggested, (confirmed, fit.reports)
+        (report,) = fit.reports
+        assert (report.threshold_after is not None) == suggested
+        others = np.delete(fit.thresholds, column)
+        assert np.array_equal(others, np.delete(thresholds, column))  # no other tag moves

@@ -178,20 +178,7 @@ def retrain(
         raise NothingToLearn(_waiting_message(waiting, options.min_examples))
 
     mark = time.monotonic()
-    model_tasks = [t for t in tasks if t.index is not None]
-    new_tasks = [t for t in tasks if t.index is None]
-    thresholds = parent.thresholds.astype(np.float64)
-    if model_tasks:
-        emit({"event": "stage", "stage": "training", "done": 0, "total": options.epochs})
-        fit = fit_corrections(
-            data.embeddings, head, thresholds, model_tasks,
-            n_folds=options.folds, l2=options.l2, epochs=options.epochs, seed=options.seed,
-            on_epoch=lambda m: emit({"event": "epoch", "epochs": options.epochs, **asdict(m)}),
-            cancelled=(lambda: cancelled.is_set()) if cancelled is not None else None,
-        )
-    else:
-        fit = FitResult(head, thresholds, [])
-    fit = add_new_tags(fit, data.embeddings, new_tasks)
+    fit = fit_tasks(data, head, parent.thresholds, tasks, options, emit, cancelled)
     timings["fit"] = time.monotonic() - mark
     if cancelled is not None and cancelled.is_set():
         raise Cancelled
@@ -199,7 +186,7 @@ def retrain(
     mark = time.monotonic()
     gate = compare_on_library(
         library, HeadArrays(**vars(head)), parent.thresholds, HeadArrays(**vars(fit.head)),
-        fit.thresholds, [*parent.tag_names, *(t.name for t in new_tasks)],
+        fit.thresholds, [*parent.tag_names, *(t.name for t in tasks if t.index is None)],
         _corrected_photos(data), _stage_emitter(emit), parent.exclusive_pairs,
     )
     timings["gate"] = time.monotonic() - mark
@@ -235,6 +222,31 @@ def retrain(
     summary["seconds"]["total"] = round(time.monotonic() - started, 2)
     emit({"event": "result", **summary})
     return summary
+
+
+def fit_tasks(
+    data: LibraryData,
+    head: HeadParameters,
+    thresholds: np.ndarray,
+    tasks: list[TagTask],
+    options: RetrainOptions,
+    emit: Emit,
+    cancelled: threading.Event | None = None,
+) -> FitResult:
+    """The new head: corrected model tags refitted (retrain_fit.py), the user's new tags
+    appended as nearest-centroid columns (new_tags.py)."""
+    model_tasks = [t for t in tasks if t.index is not None]
+    fit = FitResult(head, thresholds.astype(np.float64), [])
+    if model_tasks:
+        emit({"event": "stage", "stage": "training", "done": 0, "total": options.epochs})
+        fit = fit_corrections(
+            data.embeddings, head, fit.thresholds, model_tasks,
+            n_folds=options.folds, l2=options.l2, epochs=options.epochs, seed=options.seed,
+            min_confirmed=options.min_examples,
+            on_epoch=lambda m: emit({"event": "epoch", "epochs": options.epochs, **asdict(m)}),
+            cancelled=(lambda: cancelled.is_set()) if cancelled is not None else None,
+        )
+    return add_new_tags(fit, data.embeddings, [t for t in tasks if t.index is None])
 
 
 def _stage_emitter(emit: Emit) -> Callable[[str, int, int], None]:

@@ -311,6 +311,12 @@ def best_threshold(
     return float(np.clip((s[best] + lower) / 2, *THRESHOLD_RANGE))
 
 
+def _unchanged_threshold(
+    _scores: np.ndarray, _truth: np.ndarray, _weights: np.ndarray, fallback: float
+) -> float:
+    return fallback
+
+
 def _threshold_inputs(problem: _Problem, j: int) -> tuple[np.ndarray, np.ndarray]:
     """Truth and weights for tag j: corrections as given, other photos by the old decision
     (corrections weigh as much as all other photos together, as in the loss)."""
@@ -329,19 +335,29 @@ def _threshold_inputs(problem: _Problem, j: int) -> tuple[np.ndarray, np.ndarray
 
 
 def tag_report(
-    problem: _Problem, task: TagTask, j: int, held_out: np.ndarray, final: np.ndarray
+    problem: _Problem,
+    task: TagTask,
+    j: int,
+    held_out: np.ndarray,
+    final: np.ndarray,
+    min_confirmed: int,
 ) -> tuple[TagReport, float]:
     """Per-tag verdict on the held-out corrections, and the tag's new threshold.
 
     Each fold's decisions use a threshold calibrated on the other folds only, so the error
-    count is an honest held-out estimate; the shipped threshold uses all held-out scores."""
+    count is an honest held-out estimate; the shipped threshold uses all held-out scores.
+    A tag the model does not suggest (no threshold) stays so until ``min_confirmed`` photos
+    confirm it, the rule for a new tag of the user's own: one confirmed photo once put such a
+    tag on the 0.05 floor, on 10 photos nobody had corrected."""
     truth, weights = _threshold_inputs(problem, j)
     fallback = float(problem.old_threshold[j])
     scores = held_out[:, j]
-    threshold = best_threshold(scores, truth, weights, fallback)
     rows, labels = task.rows, task.labels > 0.5
+    learns = np.isfinite(fallback) or labels.sum() >= min_confirmed
+    choose = best_threshold if learns else _unchanged_threshold
+    threshold = choose(scores, truth, weights, fallback)
     fold_threshold = {
-        f: best_threshold(*(v[problem.folds != f] for v in (scores, truth, weights)), fallback)
+        f: choose(*(v[problem.folds != f] for v in (scores, truth, weights)), fallback)
         for f in np.unique(problem.folds[rows])
     }
     decided = np.array([scores[r] >= fold_threshold[problem.folds[r]] for r in rows])
@@ -383,11 +399,12 @@ def fit_corrections(
     l2: float = L2,
     epochs: int = EPOCHS,
     seed: int = 0,
+    min_confirmed: int = 5,
     on_epoch: Callable[[EpochMetrics], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> FitResult:
     """The new head (the corrected model tags refitted, every other column as it was), its
-    thresholds and the verdict per tag."""
+    thresholds and the verdict per tag (``min_confirmed``: see ``tag_report``)."""
     problem = build_problem(x, head, thresholds, tasks, n_folds, seed)
     scale, weight, bias, held_out, history = optimise(
         problem, l2, epochs, on_epoch=on_epoch, cancelled=cancelled
@@ -397,7 +414,9 @@ def fit_corrections(
     new_thresholds = thresholds.astype(np.float64)
     reports = []
     for j, task in enumerate(tasks):
-        report, new_thresholds[task.index] = tag_report(problem, task, j, held_out, final)
+        report, new_thresholds[task.index] = tag_report(
+            problem, task, j, held_out, final, min_confirmed
+        )
         reports.append(report)
         new_head.prior_scale[task.index] = scale[j]
         new_head.weight[:, task.index] = weight[:, j]

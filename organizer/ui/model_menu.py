@@ -3,13 +3,21 @@ core's ``App.activate_model``, off the GUI thread)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
+from organizer.library import browse
+from organizer.library.store import Library
+from organizer.thumbnails.cache import ThumbnailError
+from organizer.ui.album_model import thumbnail_key
 from organizer.ui.context import UiContext
 from organizer.ui.errors import show_error
 from organizer.ui.retrain_dialog import open_retrain_dialog
+
+log = logging.getLogger(__name__)
 
 
 class ModelMenu(QMenu):
@@ -22,7 +30,9 @@ class ModelMenu(QMenu):
 
     def _retrain(self) -> None:
         """Training runs in its own process; the dialog shows progress, the plot and cancel."""
-        dialog = open_retrain_dialog(self.parentWidget(), self._context.app.library_dir)
+        dialog = open_retrain_dialog(
+            self.parentWidget(), self._context.app.library_dir, self.load_samples
+        )
         dialog.model_changed.connect(lambda _version: self._after_change())
         dialog.activation_requested.connect(
             lambda version: self._activate(
@@ -31,6 +41,23 @@ class ModelMenu(QMenu):
                 lambda message, _details: dialog.show_activation(version, message),
             )
         )
+
+    def load_samples(
+        self, ids: list[int], deliver: Callable[[dict[int, QImage]], None]
+    ) -> None:
+        """Thumbnails of the gate's sample photos, from the album's cache, off the GUI thread."""
+        cache = self._context.thumbnails
+
+        def read(library: Library) -> dict[int, QImage]:
+            images = {}
+            for photo_id, row in browse.photo_rows(library, ids).items():
+                try:
+                    images[photo_id] = QImage(str(cache.ensure(thumbnail_key(row), row.path)))
+                except (OSError, ThumbnailError) as error:
+                    log.info("no thumbnail for photo %d: %s", photo_id, error)
+            return images
+
+        self._context.work.read(read, deliver, lambda _message, _details: None)
 
     def _versions(self) -> None:
         app = self._context.app

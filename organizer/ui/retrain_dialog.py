@@ -14,25 +14,44 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QProcess, QProcessEnvironment, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtCore import (
+    QPointF,
+    QProcess,
+    QProcessEnvironment,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 KILL_AFTER_MS = 3000
+SAMPLE_SIZE = QSize(96, 96)
+
+# (photo ids, deliver) -> None: reads the photos' thumbnails off the GUI thread and calls
+# ``deliver`` with {photo id: image} on the GUI thread (the main window passes the library's).
+SampleLoader = Callable[[list[int], Callable[[dict[int, QImage]], None]], None]
 SERIES_COLOURS = {
     "train_loss": QColor("#1f77b4"),
     "val_loss": QColor("#d62728"),
@@ -126,15 +145,19 @@ class LinePlot(QWidget):
 
 
 class RetrainDialog(QDialog):
-    """Progress, loss/validation plot, cancel, and the per-tag before/after summary."""
+    """Progress, loss/validation plot, cancel, the per-tag before/after summary, and the gate:
+    what changes on the photos the user never corrected, with sample photos of each change."""
 
     model_changed = Signal(str)  # the version that became active
     activation_requested = Signal(str)  # the user asks to activate a kept candidate
     finished_training = Signal(dict)  # the ``result`` event (empty on failure or cancel)
 
     def __init__(self, library_dir: Path, parent: QWidget | None = None,
-                 extra_arguments: list[str] | None = None) -> None:
+                 extra_arguments: list[str] | None = None,
+                 samples: SampleLoader | None = None) -> None:
         super().__init__(parent)
+        self._load_samples = samples
+        self._changes: list[dict] = []
         self.setWindowTitle(self.tr("Retrain the model"))
         self.library_dir = Path(library_dir)
         self.extra_arguments = extra_arguments or []
@@ -165,9 +188,32 @@ class RetrainDialog(QDialog):
             self.tr("Errors before → after"), self.tr("Threshold"),
             self.tr("Suggested on other photos"), self.tr("Held-out AP"),
         ])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.hide()
+        self.changes = QTableWidget(0, 5)
+        self.changes.setHorizontalHeaderLabels([
+            self.tr("Tag"), self.tr("Suggested on photos you didn't correct"),
+            self.tr("Appear"), self.tr("Disappear"), self.tr("Verdict"),
+        ])
+        self.changes.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.changes.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.changes.itemSelectionChanged.connect(self._show_samples)
+        for table in (self.table, self.changes):
+            # Headers and numbers are read in full; the last column takes what is left.
+            header = table.horizontalHeader()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setStretchLastSection(True)
+            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            table.verticalHeader().hide()
+            table.hide()
+        self.samples_label = QLabel()
+        self.samples = QListWidget()
+        self.samples.setViewMode(QListView.ViewMode.IconMode)
+        self.samples.setIconSize(SAMPLE_SIZE)
+        self.samples.setFlow(QListView.Flow.LeftToRight)
+        self.samples.setWrapping(False)
+        self.samples.setFixedHeight(SAMPLE_SIZE.height() + 48)
+        self.samples.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.samples_label.hide()
+        self.samples.hide()
         self.decision = QLabel()
         self.decision.setWordWrap(True)
         self.buttons = QDialogButtonBox()
@@ -180,10 +226,19 @@ class RetrainDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.accept)
         self.activate_button.clicked.connect(self._activate_candidate)
-        for widget in (self.stage, self.progress, self.plan, self.plot, self.table,
+        # The result: per-tag verdicts, and the gate's view of every other photo.
+        gate = QWidget()
+        gate_layout = QVBoxLayout(gate)
+        for widget in (self.changes, self.samples_label, self.samples):
+            gate_layout.addWidget(widget)
+        self.results = QTabWidget()
+        self.results.addTab(self.table, self.tr("Corrected tags"))
+        self.results.addTab(gate, self.tr("Changes on your other photos"))
+        self.results.hide()
+        for widget in (self.stage, self.progress, self.plan, self.plot, self.results,
                        self.decision, self.buttons):
             layout.addWidget(widget)
-        self.resize(760, 560)
+        self.resize(900, 760)
 
     # -- the child process -----------------------------------------------------------------
 
@@ -284,9 +339,66 @@ class RetrainDialog(QDialog):
                     item.setForeground(QColor("#b00020"))
                 self.table.setItem(row, column, item)
         self.table.show()
+        self.results.show()
+        self._show_changes(event.get("gate", {}).get("changes", []))
         self.decision.setText(self.tr("Model %1: %2").replace("%1", event["version"]).replace(
             "%2", event["decision"]))
         self.activate_button.setVisible(not event["activated"])
+
+    def _show_changes(self, changes: list[dict]) -> None:
+        """The gate's table: per changed tag, its suggestions on photos the user did not
+        correct for it, before and after; a row that keeps the model a candidate in red."""
+        self._changes = changes
+        self.changes.setRowCount(len(changes))
+        for row, change in enumerate(changes):
+            cells = [
+                change["tag"],
+                f"{change['before']} → {change['after']}",
+                f"+{change['appeared']}",
+                f"−{change['disappeared']}",
+                change["problem"] or self.tr("explained by your corrections"),
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if change["problem"]:
+                    item.setForeground(QColor("#b00020"))
+                self.changes.setItem(row, column, item)
+        self.changes.resizeRowsToContents()
+        self.changes.setVisible(bool(changes))
+        if changes:
+            self.changes.selectRow(0)
+
+    def _show_samples(self) -> None:
+        """Photos gaining and losing the selected row's tag (a few of each)."""
+        rows = {index.row() for index in self.changes.selectedIndexes()}
+        self.samples.clear()
+        if not rows or self._load_samples is None:
+            return
+        change = self._changes[min(rows)]
+        ids = [*change["gained"], *change["lost"]]
+        self.samples_label.setText(
+            self.tr("“%1”: photos that gain it and photos that lose it").replace(
+                "%1", change["tag"]) if ids else
+            self.tr("“%1”: no photo you didn't correct gains or loses it").replace(
+                "%1", change["tag"]))
+        self.samples_label.show()
+        self.samples.setVisible(bool(ids))
+        if ids:
+            tag = change["tag"]
+            self._load_samples(ids, lambda images: self._add_samples(tag, change, images))
+
+    def _add_samples(self, tag: str, change: dict, images: dict[int, QImage]) -> None:
+        rows = {index.row() for index in self.changes.selectedIndexes()}
+        if not rows or self._changes[min(rows)]["tag"] != tag:
+            return  # another row was chosen meanwhile
+        for kind, ids in ((self.tr("gains"), change["gained"]), (self.tr("loses"), change["lost"])):
+            for photo_id in ids:
+                image = images.get(photo_id)
+                if image is None or image.isNull():
+                    continue
+                item = QListWidgetItem(QIcon(QPixmap.fromImage(image)), kind)
+                item.setData(Qt.ItemDataRole.UserRole, photo_id)
+                self.samples.addItem(item)
 
     def _finished(self, code: int, _status: QProcess.ExitStatus) -> None:
         self._read_output()
@@ -354,10 +466,12 @@ class RetrainDialog(QDialog):
         super().reject()
 
 
-def open_retrain_dialog(parent: QWidget | None, library_dir: Path) -> RetrainDialog:
+def open_retrain_dialog(
+    parent: QWidget | None, library_dir: Path, samples: SampleLoader | None = None
+) -> RetrainDialog:
     """Show the dialog (non-modal) and start training; the caller may connect
     ``model_changed`` to reload the engine (``App.refresh_model``)."""
-    dialog = RetrainDialog(library_dir, parent)
+    dialog = RetrainDialog(library_dir, parent, samples=samples)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     dialog.start()
