@@ -107,6 +107,12 @@ def main() -> int:
     pump(application, 1500)
     save(window, args.out / "multi-selection.png")
 
+    window.review_tag("person")
+    pump(application, 2500)
+    save(window, args.out / "review-queue.png")
+    window.leave_ranking()
+    pump(application, 800)
+
     window.open_photo(window.album.model.path_at(2) or "")
     view.setCurrentIndex(window.album.model.index(2))
     pump(application, 1500)

@@ -530,3 +530,75 @@ def test_desktop_entry_and_window_icon(qtbot, window: MainWindow) -> None:
         application.setApplicationName(name)
         application.setDesktopFileName(desktop_name)
         application.setWindowIcon(icon)
+
+
+def _grid_ids(main: MainWindow) -> list[int]:
+    return main.album.model.ids()
+
+
+def test_review_queue_confirms_and_rejects_with_the_keyboard(qtbot, window: MainWindow) -> None:
+    """Tags → Review: the grid is the tag's queue (the core's, as `organizer suggest` prints
+    it); Y confirms, N rejects, the next photo follows; Ctrl+Z undoes; Esc goes back."""
+    from PySide6.QtTest import QTest
+
+    from organizer.tagging.review import review_queue
+
+    library, app = window.context.library, window.context.app
+    expected = [c.photo_id for c in review_queue(library, app.active_bundle(), "reddish", 200)]
+    assert len(expected) > 3
+    window.album.view.selectAll()  # a queue starts at its first photo alone, whatever was chosen
+    window.review_tag("reddish")
+    qtbot.waitUntil(lambda: _grid_ids(window) == expected, timeout=WAIT_MS)
+    assert window.album.ranking_bar.isVisible()
+    assert "reddish" in window.album.ranking_bar.label.text()
+    qtbot.waitUntil(lambda: window.album.selected_ids() == expected[:1], timeout=WAIT_MS)
+
+    QTest.keyClick(window.album.view, Qt.Key.Key_Y)
+    qtbot.waitUntil(lambda: _state(library, expected[0], "reddish") == ("user", "confirmed"),
+                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: expected[0] not in _grid_ids(window), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.album.selected_ids() == [expected[1]], timeout=WAIT_MS)
+
+    QTest.keyClick(window.album.view, Qt.Key.Key_N)
+    qtbot.waitUntil(lambda: _state(library, expected[1], "reddish") == ("user", "rejected"),
+                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.album.selected_ids() == [expected[2]], timeout=WAIT_MS)
+    window.context.undo.undo()
+    qtbot.waitUntil(lambda: _state(library, expected[1], "reddish") == ("model", "suggested"),
+                    timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: expected[1] in _grid_ids(window), timeout=WAIT_MS)
+
+    QTest.keyClick(window.album.view, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.album.model.rowCount() == 40, timeout=WAIT_MS)
+    assert window.album.ranking is None and not window.album.ranking_bar.isVisible()
+
+
+def test_review_of_an_unknown_tag_says_why(qtbot, window: MainWindow, monkeypatch) -> None:
+    from organizer.ui import main_window as main_window_module
+
+    shown: list[str] = []
+    monkeypatch.setattr(
+        main_window_module, "show_error", lambda _parent, message, *_rest: shown.append(message)
+    )
+    window.review_tag("unicorn")
+    qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)
+    assert shown == ["no tag named 'unicorn' in this library"]
+    assert window.album.ranking is None and window.album.model.rowCount() == 40
+
+
+def test_find_similar_photos_matches_the_command_line(qtbot, window: MainWindow) -> None:
+    import json as json_module
+
+    from tests.helpers import run_cli
+
+    ids = _select(window, [3])
+    window.find_similar()
+    qtbot.waitUntil(lambda: window.album.ranking is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: len(_grid_ids(window)) == 39, timeout=WAIT_MS)  # all but itself
+    grid = [window.album.model.path_at(row) for row in range(20)]
+    library = window.context.library
+    found = run_cli("similar", library.photo_path(ids[0]), "--json",
+                    library=window.context.app.library_dir)
+    assert found.returncode == 0, found.stderr
+    assert [p["path"] for p in json_module.loads(found.stdout)["photos"]] == grid
+    assert library.photo_path(ids[0]) not in grid

@@ -6,10 +6,14 @@ unreviewed photo ranked by the model's score for it, from the stored embeddings,
 can still find and confirm its photos; for a user's own tag, every unreviewed photo ranked by
 the nearest-centroid score of its confirmed photos (rejected ones pull away), from the stored
 embeddings, so the queue works from the first confirmed example, before any retraining.
+
+"Find similar photos" ranks every other photo by the same nearest-centroid score of the chosen
+photos. ``Ranking`` names either list, for the app's grid and the command line alike.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,11 +24,34 @@ from organizer.tagging import few_shot
 from organizer.tagging.bundle import ModelBundle
 from organizer.tagging.rescore import HEAD_FILE, HeadArrays
 
+REVIEW_LIMIT = 200
+
 
 @dataclass(frozen=True)
 class Candidate:
     photo_id: int
     score: float
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A list of photos ordered by how likely they are to belong: the review queue of ``tag``,
+    or (``like``) the photos most like the given ones."""
+
+    tag: str | None = None
+    like: tuple[int, ...] = ()
+
+    def candidates(
+        self, library: Library, bundle: ModelBundle, limit: int = REVIEW_LIMIT
+    ) -> list[Candidate]:
+        if self.tag is not None:
+            return review_queue(library, bundle, self.tag, limit)
+        return similar_photos(library, self.like, limit)
+
+    def photo_ids(
+        self, library: Library, bundle: ModelBundle, limit: int = REVIEW_LIMIT
+    ) -> list[int]:
+        return [c.photo_id for c in self.candidates(library, bundle, limit)]
 
 
 def review_queue(
@@ -43,7 +70,6 @@ def review_queue(
         return _model_ranked(library, bundle, column, set(confirmed) | set(rejected), limit)
     return _nearest(
         library,
-        bundle,
         confirmed,
         rejected,
         limit,
@@ -51,17 +77,29 @@ def review_queue(
     )
 
 
+def similar_photos(library: Library, photo_ids: Sequence[int], limit: int = 50) -> list[Candidate]:
+    """The other photos most like ``photo_ids``, most similar first (stored embeddings)."""
+    return _nearest(
+        library,
+        list(photo_ids),
+        [],
+        limit,
+        "these photos have not been tagged yet (no stored embedding to compare)",
+    )
+
+
 def _nearest(
     library: Library,
-    bundle: ModelBundle,
     examples: list[int],
     counterexamples: list[int],
     limit: int,
     no_examples: str,
 ) -> list[Candidate]:
     """Every other photo ranked by the nearest-centroid score of ``examples`` (stored
-    embeddings; ``counterexamples`` pull away)."""
-    dim = HeadArrays.load(bundle.directory / HEAD_FILE).weight.shape[0]
+    embeddings of the examples' size; ``counterexamples`` pull away)."""
+    dim = next((len(e) for p in examples if (e := library.embedding(p)) is not None), None)
+    if dim is None:
+        raise OrganizerError(no_examples)
     ids, x = library.embeddings(library.photo_ids_with_embedding(dim), dim)
     row_of = {pid: row for row, pid in enumerate(ids)}
     rows = [row_of[p] for p in examples if p in row_of]

@@ -1,4 +1,8 @@
-"""The album: the grid for the current filter and sort order, re-read when the library changes."""
+"""The album: the grid for the current filter and sort order, re-read when the library changes.
+
+Instead of a filter the grid can show a ranking (organizer/tagging/review.py): a tag's review
+queue or the photos most like some photos, best first, under a bar that says so.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,17 @@ from itertools import chain
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Signal
-from PySide6.QtWidgets import QStackedLayout, QWidget
+from PySide6.QtWidgets import QStackedLayout, QVBoxLayout, QWidget
 
 from organizer.library import browse
 from organizer.library.browse import Filter, PhotoRow, SortOrder
 from organizer.library.store import Library
+from organizer.tagging.review import Ranking
 from organizer.ui.album_model import PAGE_SIZE, AlbumModel, PhotoIdRole
 from organizer.ui.album_view import THUMB_SIZE, AlbumView
 from organizer.ui.context import UiContext
 from organizer.ui.empty_state import NoMatches
+from organizer.ui.ranking_bar import RankingBar
 from organizer.ui.thumbnail_loader import ThumbnailLoader
 
 
@@ -31,10 +37,11 @@ class AlbumPage(QWidget):
         super().__init__(parent)
         self.context = context
         self.filter = Filter()
+        self.ranking: Ranking | None = None  # shown instead of the filter's photos
         self.order = SortOrder.DATE_TAKEN
         self._generation = 0
         self._complete = False  # the whole id list of the latest refresh is shown
-        self._shown_query: tuple[Filter, SortOrder] | None = None
+        self._shown_query: tuple[Filter | Ranking, SortOrder] | None = None
         self.loader = ThumbnailLoader(context.thumbnails, THUMB_SIZE, parent=self)
         self.model = AlbumModel(context.library, self.loader, self, context.work.open_library)
         self.view = AlbumView(self)
@@ -42,12 +49,27 @@ class AlbumPage(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
         self.view.activated.connect(self._on_activated)
         self.no_matches = NoMatches(self)
-        self._stack = QStackedLayout(self)
+        self.ranking_bar = RankingBar(self)
+        grid = QWidget(self)
+        self._stack = QStackedLayout(grid)
         self._stack.addWidget(self.view)
         self._stack.addWidget(self.no_matches)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.ranking_bar)
+        layout.addWidget(grid, 1)
 
     def set_filter(self, selection: Filter) -> None:
         self.filter = selection
+        self.ranking = None
+        self.ranking_bar.show_ranking(None)
+        self.refresh()
+
+    def set_ranking(self, ranking: Ranking | None) -> None:
+        """Show ``ranking`` (None: back to the filter's photos)."""
+        self.ranking = ranking
+        self.ranking_bar.show_ranking(ranking)
         self.refresh()
 
     def set_order(self, order: SortOrder) -> None:
@@ -64,7 +86,15 @@ class AlbumPage(QWidget):
         self._generation += 1
         generation = self._generation
         self._complete = False
-        selection, order = self.filter, self.order
+        selection, order, ranking = self.filter, self.order, self.ranking
+        if ranking is not None:
+            app = self.context.app
+            self.context.work.read(
+                lambda library: ranking.photo_ids(library, app.active_bundle(library)),
+                lambda ids: self._show_ranked(generation, ids, ranking),
+                lambda message, _details: self._ranking_failed(generation, message),
+            )
+            return
         if self.model.rowCount() == 0:
             self.context.work.read(
                 lambda library: _first_page(library, selection, order),
@@ -85,7 +115,27 @@ class AlbumPage(QWidget):
         self._stack.setCurrentWidget(self.view if ids else self.no_matches)
         self.shown.emit()
 
-    def _show_ids(self, generation: int, ids: object, query: tuple[Filter, SortOrder]) -> None:
+    def _ranking_failed(self, generation: int, message: str) -> None:
+        """A ranking that cannot be made (a tag of one's own with no confirmed photo yet):
+        say why and go back to the filter's photos."""
+        if generation == self._generation:
+            self.set_ranking(None)
+        self.queryFailed.emit(message)
+
+    def _show_ranked(self, generation: int, ids: object, ranking: Ranking) -> None:
+        if generation != self._generation:
+            return
+        fresh = self._shown_query != (ranking, self.order)
+        self.ranking_bar.show_ranking(ranking, len(ids))  # type: ignore[arg-type]
+        self._show_ids(generation, ids, (ranking, self.order))
+        if ids and (fresh or not self.selected_ids()):
+            # A new queue starts at its likeliest photo alone, ready for Y / N (a selection
+            # left from the grid before must not be confirmed wholesale).
+            self.view.setCurrentIndex(self.model.index(0))
+
+    def _show_ids(
+        self, generation: int, ids: object, query: tuple[Filter | Ranking, SortOrder]
+    ) -> None:
         if generation != self._generation:
             return
         self._complete = True

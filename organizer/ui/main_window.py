@@ -6,9 +6,17 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt, QUrl
-from PySide6.QtGui import QActionGroup, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent
+from PySide6.QtGui import (
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -20,6 +28,7 @@ from PySide6.QtWidgets import (
 from organizer.ingest.writeback import WriteMode, WriteReport
 from organizer.library import browse
 from organizer.library.browse import Filter, SortOrder
+from organizer.tagging.review import Ranking
 from organizer.text import printable
 from organizer.ui.album_page import AlbumPage
 from organizer.ui.context import UiContext
@@ -31,6 +40,7 @@ from organizer.ui.job_status import JobStatus
 from organizer.ui.model_menu import ModelMenu
 from organizer.ui.photo_panel import PhotoPanel
 from organizer.ui.photo_viewer import PhotoViewer
+from organizer.ui.tag_commands import SetTagState
 from organizer.ui.tag_count_model import TagCountModel
 from organizer.ui.tag_manager import TagManager
 from organizer.ui.tag_panel import TagPanel
@@ -106,6 +116,19 @@ class MainWindow(QMainWindow):
         self.tags.renameRequested.connect(self.tag_manager.rename)
         self.tags.mergeRequested.connect(self.tag_manager.merge)
         self.tags.deleteRequested.connect(self.tag_manager.delete)
+        self.tags.reviewRequested.connect(self.review_tag)
+        bar = self.album.ranking_bar
+        bar.confirmRequested.connect(lambda: self._answer_review("confirmed"))
+        bar.rejectRequested.connect(lambda: self._answer_review("rejected"))
+        bar.closeRequested.connect(self.leave_ranking)
+        for key, slot in (
+            ("Y", lambda: self._answer_review("confirmed")),
+            ("N", lambda: self._answer_review("rejected")),
+            ("Esc", self.leave_ranking),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self.album)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
         self.album.selectionChanged.connect(self.details.show_photos)
         self.album.openRequested.connect(self.open_photo)
         self.album.idsLoaded.connect(self._on_ids_loaded)
@@ -185,6 +208,13 @@ class MainWindow(QMainWindow):
         )
 
         tags = bar.addMenu(self.tr("&Tags"))
+        tags.addAction(self.tr("Re&view a Tag…"), self._choose_review_tag).setShortcut(
+            QKeySequence("Ctrl+R")
+        )
+        tags.addAction(self.tr("Find &Similar Photos"), self.find_similar).setShortcut(
+            QKeySequence("Ctrl+Shift+F")
+        )
+        tags.addSeparator()
         tags.addAction(self.tr("&Rename Tag…"), lambda: self.tag_manager.rename(None))
         tags.addAction(self.tr("&Merge Tags…"), lambda: self.tag_manager.merge(None))
         tags.addAction(self.tr("&Delete Tag…"), lambda: self.tag_manager.delete(None))
@@ -316,8 +346,49 @@ class MainWindow(QMainWindow):
 
     def _on_tags_changed(self, _photo_ids: list) -> None:
         self._reload_tags()
-        if self.album.filter.query:
+        if self.album.filter.query or self.album.ranking is not None:
             self.album.refresh()
+
+    # -- review queue and similar photos ---------------------------------------------------
+
+    def review_tag(self, name: str) -> None:
+        """The grid becomes ``name``'s review queue: unreviewed photos, likeliest first."""
+        self.close_photo()
+        self.album.set_ranking(Ranking(tag=name))
+        self.album.view.setFocus()
+
+    def _choose_review_tag(self) -> None:
+        names = [tag.name for tag in browse.all_tags(self.context.library)]
+        if not names:
+            return
+        name, ok = QInputDialog.getItem(
+            self, self.tr("Review a tag"), self.tr("Photos to review for:"), names, 0, True
+        )
+        if ok and name.strip():
+            self.review_tag(name.strip())
+
+    def find_similar(self) -> None:
+        ids = self.album.selected_ids()
+        if ids:
+            self.close_photo()
+            self.album.set_ranking(Ranking(like=tuple(ids)))
+            self.album.view.setFocus()
+
+    def leave_ranking(self) -> None:
+        if self.album.ranking is not None:
+            self.album.set_ranking(None)
+
+    def _answer_review(self, state: str) -> None:
+        """Y / N in a review queue: confirm or reject its tag on the selected photos (one undo
+        step); they leave the queue and the next photo is selected."""
+        ranking, ids = self.album.ranking, self.album.selected_ids()
+        if ranking is None or ranking.tag is None or not ids:
+            return
+        self.context.undo.push(
+            SetTagState(
+                self.context.work, ids, ranking.tag, state, self.context.events.tagsChanged.emit
+            )
+        )
 
     def _on_folder(self, folder: Path | None) -> None:
         self.album.set_filter(Filter(self.album.filter.query, folder))
@@ -444,6 +515,7 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         menu.addAction(self.tr("Open"), lambda: self.open_photo(paths[0]))
         menu.addAction(self.tr("Add Tag…"), self._focus_add_tag)
+        menu.addAction(self.tr("Find Similar Photos"), self.find_similar)
         menu.addAction(
             self.tr("Retag {count} Photo(s)").format(count=len(paths)),
             lambda: self.context.work.run_job(

@@ -24,6 +24,7 @@ class TagPanel(QWidget):
     renameRequested = Signal(str)
     mergeRequested = Signal(str)
     deleteRequested = Signal(str)
+    reviewRequested = Signal(str)
 
     def __init__(self, model: TagCountModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,6 +98,10 @@ class TagPanel(QWidget):
         )
         menu.addAction(self.tr("Exclude (NOT)")).triggered.connect(
             lambda: self.add_to_query(name, "AND NOT")
+        )
+        menu.addSeparator()
+        menu.addAction(self.tr("Review Photos for “{tag}”").format(tag=name)).triggered.connect(
+            lambda: self.reviewRequested.emit(name)
         )
         menu.addSeparator()
         menu.addAction(self.tr("Rename…")).triggered.connect(
