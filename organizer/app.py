@@ -42,6 +42,14 @@ def default_library_dir() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME", home / ".local" / "share")) / "organizer"
 
 
+def organizer_command() -> list[str]:
+    """How to run Organizer's command line in a child process (the app's retraining): the
+    executable itself in an installed, frozen package; this Python with ``-m organizer`` else."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable]
+    return [sys.executable, "-m", "organizer"]
+
+
 @dataclass
 class App:
     """The objects one run of Organizer works with.

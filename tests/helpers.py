@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -29,6 +30,16 @@ def coco_labels(shared_data: Path) -> dict[str, set[str]]:
             row["file"]: {label for label in row["labels"].split(";") if label}
             for row in csv.DictReader(handle)
         }
+
+
+def packaging_manifest():
+    """packaging/manifest.py, loaded by path: ``packaging`` is also a PyPI package's name."""
+    spec = importlib.util.spec_from_file_location(
+        "organizer_packaging_manifest", REPO_ROOT / "packaging" / "manifest.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def run_cli(*args: str | Path, library: Path, timeout: float = 300) -> subprocess.CompletedProcess:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from organizer.tagging.bundle import default_bundle_dir
-from tests.helpers import REPO_ROOT, coco_labels, copy_photos, run_cli
+from tests.helpers import REPO_ROOT, coco_labels, copy_photos, packaging_manifest, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -146,11 +146,9 @@ def test_wheel_carries_the_model_bundle(tmp_path) -> None:
     )
     wheel = next(tmp_path.glob("organizer-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("model.onnx", "bundle.json"):
-        assert f"organizer/bundled_models/default/{required}" in names
-    assert "organizer/resources/sample_photos/000000000309.jpg" in names
-    assert "organizer/translations/organizer_zh_CN.qm" in names
-    assert "organizer/icons/organizer.svg" in names
+    # Everything a package needs (packaging/manifest.py: the list the installers use too).
+    required = set(packaging_manifest().PACKAGE_DATA)
+    assert required <= names, required - names
     packages = {
         str(init.parent.relative_to(REPO_ROOT))
         for init in (REPO_ROOT / "organizer").rglob("__init__.py")
@@ -216,3 +214,46 @@ def test_library_path_that_is_a_file(tmp_path) -> None:
     blocker = tmp_path / "library"
     blocker.write_text("x")
     _one_line_error(run_cli("search", "dog", library=blocker), "is a file")
+
+
+def test_desktop_entry_and_metainfo_list_the_formats_the_app_opens() -> None:
+    """One list (packaging/manifest.py) for the desktop entry, AppStream and the installers."""
+    import xml.etree.ElementTree as ElementTree
+
+    manifest = packaging_manifest()
+    assert manifest.desktop_mime_types() == manifest.MIME_TYPES
+    metainfo = ElementTree.parse(REPO_ROOT / manifest.METAINFO).getroot()
+    assert metainfo.findtext("id") == manifest.APP_ID
+    assert tuple(e.text for e in metainfo.iter("mediatype")) == manifest.MIME_TYPES
+    assert metainfo.findtext("launchable") == Path(manifest.DESKTOP_ENTRY).name
+    assert metainfo.find("releases/release").get("version") == manifest.version()
+
+
+def test_gui_opens_a_photo_given_on_the_command_line(qtbot, tmp_path, shared_data) -> None:
+    """The desktop entry's Exec is 'organizer gui %F': "Open with Organizer" shows the photo."""
+    pytest.importorskip("PySide6")
+    from PySide6.QtWidgets import QApplication
+
+    from organizer.app import open_app
+    from organizer.ui.application import run_app
+    from organizer.ui.main_window import MainWindow
+
+    photo = next((shared_data / "photos" / "coco128" / "images").glob("*.jpg"))
+    app = open_app(tmp_path / "library")
+    seen = {}
+
+    def look_and_close() -> None:
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        viewer = window.viewer
+        qtbot.waitUntil(lambda: viewer._image is not None, timeout=20000)
+        seen["path"] = viewer._path
+        window.close()
+
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(500, look_and_close)
+    try:
+        assert run_app(app, photos=[str(photo)]) == 0
+    finally:
+        app.close()
+    assert seen["path"] == str(photo)

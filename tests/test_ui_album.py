@@ -500,10 +500,10 @@ def test_desktop_entry_and_window_icon(qtbot, window: MainWindow) -> None:
     repo = Path(__file__).resolve().parents[1]
     entry = configparser.ConfigParser(interpolation=None)
     entry.optionxform = str  # keys are case-sensitive
-    entry.read(repo / "resources" / "organizer.desktop", encoding="utf-8")
+    entry.read(repo / "resources" / "desktop" / "organizer.desktop", encoding="utf-8")
     desktop = entry["Desktop Entry"]
     assert desktop["Type"] == "Application"
-    assert desktop["Exec"] == "organizer gui" and desktop["Terminal"] == "false"
+    assert desktop["Exec"] == "organizer gui %F" and desktop["Terminal"] == "false"
     assert set(desktop["Categories"].rstrip(";").split(";")) >= {"Graphics", "Photography"}
     for key in ("Name", "GenericName", "Comment", "Name[zh_CN]", "Comment[zh_CN]"):
         assert desktop[key].strip()

@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     gui = commands.add_parser("gui", help="open the desktop app")
+    gui.add_argument("photos", nargs="*", type=Path, metavar="PHOTO",
+                     help="a photo to show large when the app opens (\"Open with\")")
     gui.set_defaults(run=run_gui)
 
     add = commands.add_parser("add", help="add folders to the library, index and tag them")
@@ -127,7 +129,7 @@ def run_gui(app: App, args: argparse.Namespace) -> int:
         from organizer.ui import run
     except ImportError as error:
         raise OrganizerError(f"the desktop app needs PySide6 ({error})") from error
-    return run(app)
+    return run(app, [os.fspath(photo.resolve()) for photo in args.photos])
 
 
 def run_add(app: App, args: argparse.Namespace) -> int:

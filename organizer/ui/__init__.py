@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from organizer.app import App
 
 
-def run(app: App) -> int:
-    """Open the main window on ``app`` and run until it is closed; returns the exit status."""
+def run(app: App, photos: Sequence[str] = ()) -> int:
+    """Open the main window on ``app`` (showing the first of ``photos`` large, as "Open with"
+    from a file manager asks) and run until it is closed; returns the exit status."""
     from organizer.ui.application import run_app
 
-    return run_app(app)
+    return run_app(app, photos=photos)

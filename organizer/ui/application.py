@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtGui import QUndoStack
@@ -57,12 +58,12 @@ def configure_application(application: QApplication) -> None:
     """Names (where QSettings are kept), the desktop entry and the icon of every window."""
     application.setOrganizationName("Organizer")
     application.setApplicationName("Organizer")
-    # resources/organizer.desktop: desktops match the running app to its entry by this name.
+    # resources/desktop/organizer.desktop: desktops match the running app to its entry by this name.
     application.setDesktopFileName("organizer")
     application.setWindowIcon(app_icon())
 
 
-def run_app(app: App, argv: list[str] | None = None) -> int:
+def run_app(app: App, argv: list[str] | None = None, photos: Sequence[str] = ()) -> int:
     application = QApplication.instance() or QApplication(argv or sys.argv[:1])
     configure_application(application)  # type: ignore[arg-type]
     translators = install_translators(application, app.library.setting("ui_language"))
@@ -72,6 +73,8 @@ def run_app(app: App, argv: list[str] | None = None) -> int:
     reporter.install()
     try:
         window.show()
+        if photos:
+            window.open_photo(photos[0])
         return application.exec()
     finally:
         reporter.uninstall()

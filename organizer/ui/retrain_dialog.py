@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,6 +44,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from organizer.app import organizer_command
 
 KILL_AFTER_MS = 3000
 SAMPLE_SIZE = QSize(96, 96)
@@ -256,8 +257,8 @@ class RetrainDialog(QDialog):
         existing = environment.value("PYTHONPATH", "")
         environment.insert("PYTHONPATH", os.pathsep.join(p for p in (source_root, existing) if p))
         process.setProcessEnvironment(environment)
-        process.start(sys.executable,
-                      ["-m", "organizer", "--library", str(self.library_dir), *arguments])
+        program, *prefix = organizer_command()
+        process.start(program, [*prefix, "--library", str(self.library_dir), *arguments])
         return process
 
     def _read_output(self) -> None:

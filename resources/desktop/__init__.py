@@ -1,0 +1,1 @@
+"""Desktop integration files (installed as the package ``organizer.desktop_files``)."""
