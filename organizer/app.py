@@ -46,7 +46,11 @@ def organizer_command() -> list[str]:
     """How to run Organizer's command line in a child process (the app's retraining): the
     executable itself in an installed, frozen package; this Python with ``-m organizer`` else."""
     if getattr(sys, "frozen", False):
-        return [sys.executable]
+        # The console program (packaging/launcher.py) next to the windowed one, if any.
+        console = Path(sys.executable).with_name(
+            "organizer.exe" if sys.platform == "win32" else "organizer"
+        )
+        return [str(console if console.is_file() else sys.executable)]
     return [sys.executable, "-m", "organizer"]
 
 

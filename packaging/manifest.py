@@ -41,7 +41,8 @@ EXCLUDES = ("torch", "torchvision", "efficientnet_lite_pytorch", "tkinter")
 
 
 def version() -> str:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return project["version"]
 
 
 def desktop_mime_types() -> tuple[str, ...]:
