@@ -21,7 +21,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 if [ $build -eq 1 ]; then package=$(bash packaging/linux/build-deb.sh | tail -1)
 else package=$(ls -t "$root"/dist/organizer_*.deb | head -1); fi
 [ -f "$package" ] || fail "no package built"
-for tool in xvfb x11-utils imagemagick; do
+for tool in xvfb x11-utils imagemagick xdotool; do
   dpkg -s "$tool" >/dev/null 2>&1 || $sudo apt-get install -y -q "$tool" >/dev/null
 done
 
@@ -66,6 +66,29 @@ shown_after() {  # command... -> seconds from launch until a window named Organi
 packaged=$(SHOT="$out/installed-app.png" shown_after $exec_line)
 echo "window shown after ${packaged}s (installed package); screenshot $out/installed-app.png"
 [ -s "$out/installed-app.png" ] || fail "no screenshot"
+
+echo "== Model → Retrain… in the installed app (the keyboard, through xdotool)"
+# (a script, not a function: xvfb-run's sh does not pass exported bash functions on)
+cat > "$user/versions.sh" <<'VERSIONS'
+organizer models --json | python3 -c "import json, sys; print(len(json.load(sys.stdin)['models']))"
+VERSIONS
+versions() { bash "$user/versions.sh"; }
+before=$(versions)
+xvfb-run -a -s "-screen 0 1360x860x24" bash -c '
+  versions() { bash "$1"; }
+  count=$1; before=$2; shot=$3; shift 3
+  "$@" & pid=$!
+  for _ in $(seq 600); do xdotool search --name "^Organizer$" >/dev/null 2>&1 && break; sleep 0.05; done
+  sleep 2
+  # No window manager in Xvfb: focus the window, click "Model" in the menu bar, press R.
+  window=$(xdotool search --name "^Organizer$" | head -1)
+  xdotool windowfocus --sync "$window"
+  xdotool mousemove --window "$window" 185 8 click 1; sleep 1; xdotool key r
+  for _ in $(seq 240); do [ "$(versions "$count")" -gt "$before" ] && break; sleep 0.5; done
+  sleep 3; import -window root "$shot"
+  kill $pid; wait $pid 2>/dev/null || true' _ "$user/versions.sh" "$before" "$out/installed-retrain.png" $exec_line
+[ "$(versions)" -gt "$before" ] || fail "Model → Retrain… made no new model version"
+echo "a new model version from the app's Retrain dialog; screenshot $out/installed-retrain.png"
 
 echo "== the same from a plain 'pip install .' venv"
 venv=$user/venv
