@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from organizer.app import App
-from organizer.errors import OrganizerError
+from organizer.cli.main import known_photo_ids
 from organizer.tagging.review import Ranking
 from organizer.text import printable
 
@@ -40,12 +40,7 @@ def run_suggest(app: App, args: argparse.Namespace) -> int:
 
 
 def run_similar(app: App, args: argparse.Namespace) -> int:
-    ids = []
-    for file in args.files:
-        known = app.library.photo_by_path(file)
-        if known is None:
-            raise OrganizerError(f"{printable(file)} is not in the library")
-        ids.append(known.id)
+    ids = known_photo_ids(app, args.files)
     like = {"like": [app.library.photo_path(i) for i in ids]}
     return _print(app, Ranking(like=tuple(ids)), args, like, "photo (higher = more alike)")
 

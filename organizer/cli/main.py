@@ -207,15 +207,21 @@ def run_show(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+def known_photo_ids(app: App, files: Sequence[Path]) -> list[int]:
+    """The library's ids of ``files``; the first one it does not hold is an error."""
+    ids = []
+    for file in files:
+        photo = app.library.photo_by_path(file)
+        if photo is None:
+            raise OrganizerError(f"{printable(file)} is not in the library")
+        ids.append(photo.id)
+    return ids
+
+
 def run_tag(app: App, args: argparse.Namespace) -> int:
     if not args.add and not args.remove:
         raise OrganizerError("say what to change with --add TAG and/or --remove TAG")
-    photo_ids = []
-    for file in args.files:
-        photo = app.library.photo_by_path(file)
-        if photo is None:
-            raise OrganizerError(f"{file} is not in the library")
-        photo_ids.append(photo.id)
+    photo_ids = known_photo_ids(app, args.files)
     confirm = [valid_tag_name(name) for name in args.add]
     reject = [valid_tag_name(name) for name in args.remove]
     report = app.correct_tags(photo_ids, confirm, reject)
