@@ -602,3 +602,60 @@ def test_find_similar_photos_matches_the_command_line(qtbot, window: MainWindow)
     assert found.returncode == 0, found.stderr
     assert [p["path"] for p in json_module.loads(found.stdout)["photos"]] == grid
     assert library.photo_path(ids[0]) not in grid
+
+
+def test_merge_rename_and_delete_in_the_app_are_undone_with_ctrl_z(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    library = window.context.library
+
+    def dump() -> tuple:
+        db = library.connection
+        return tuple(
+            sorted(db.execute(f"SELECT * FROM {table}"))
+            for table in ("tags", "tag_aliases", "photo_tags")
+        )
+
+    def tag_names() -> set[str]:
+        model = window.tags.model
+        return {model.data(model.index(row, 0), TagNameRole) for row in range(model.rowCount())}
+
+    before = dump()
+    reddish = set(library.search("reddish"))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *_args: ("bluish", True))
+    window.tag_manager.merge("reddish")
+    qtbot.waitUntil(lambda: "reddish" not in tag_names(), timeout=WAIT_MS)
+    assert set(library.search("bluish")) >= reddish
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_args, **_kw: ("sunny", True))
+    window.tag_manager.rename("bright")
+    qtbot.waitUntil(lambda: "sunny" in tag_names(), timeout=WAIT_MS)
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *_args: QMessageBox.StandardButton.Yes)
+    window.tag_manager.delete("greenish")
+    qtbot.waitUntil(lambda: "greenish" not in tag_names(), timeout=WAIT_MS)
+    assert window.context.undo.count() == 3
+
+    for _ in range(3):  # Ctrl+Z three times: delete, rename, merge undone, newest first
+        window.context.undo.undo()
+    qtbot.waitUntil(lambda: dump() == before, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: {"reddish", "bright", "greenish"} <= tag_names(), timeout=WAIT_MS)
+    window.context.undo.redo()  # the merge again
+    qtbot.waitUntil(lambda: "reddish" not in tag_names(), timeout=WAIT_MS)
+
+
+def test_a_refused_rename_leaves_no_undo_step(qtbot, window: MainWindow, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from organizer.ui import tag_manager as tag_manager_module
+
+    shown: list[str] = []
+    monkeypatch.setattr(
+        tag_manager_module, "show_error", lambda _window, message, *_: shown.append(message)
+    )
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_args, **_kw: ("bluish", True))
+    window.tag_manager.rename("reddish")  # the name is taken
+    qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)
+    assert "already exists" in shown[0]
+    qtbot.waitUntil(lambda: window.context.undo.count() == 0, timeout=WAIT_MS)

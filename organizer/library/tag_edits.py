@@ -1,12 +1,17 @@
-"""Tag management and exact undo of corrections: rename, merge, delete, restore rows.
+"""Tag management and exact undo: rename, merge, delete, restore rows, snapshots.
 
 These are the writes behind the desktop app's tag menu and its undo stack. Each runs in one
-transaction so a failure leaves the index as it was.
+transaction so a failure leaves the index as it was. ``snapshot_tags`` records everything an
+edit of some tags can change (the tags with their ids, aliases, the parent links of their
+children, every photo's row for them); ``restore_tags`` puts that back exactly, which is how
+rename, merge and delete are undone.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from organizer.errors import OrganizerError
 from organizer.library.browse import TagStateRow
@@ -105,3 +110,89 @@ def restore_tag_rows(
                 for r in rows
             ],
         )
+
+
+@dataclass(frozen=True)
+class TagSnapshot:
+    """The full state of some tags, as ``snapshot_tags`` read it."""
+
+    tag_ids: tuple[int, ...]
+    tags: tuple[tuple, ...]  # (id, name, parent_id, display_en, display_zh, origin)
+    aliases: tuple[tuple[str, int], ...]
+    children: tuple[tuple[int, int], ...]  # (child tag id, its parent among ``tag_ids``)
+    rows: tuple[tuple, ...]  # photo_tags rows of these tags
+
+
+def snapshot_tags(library: Library, names: Sequence[str]) -> TagSnapshot:
+    """Everything rename, merge or delete of ``names`` can change (unknown names: an error)."""
+    ids = tuple(sorted({_require(library, name) for name in names}))
+    db, params = library.database, (_json_ids(ids),)
+    among = "IN (SELECT value FROM json_each(?))"
+    return TagSnapshot(
+        ids,
+        tuple(db.execute(
+            "SELECT id, name, parent_id, display_en, display_zh, origin FROM tags "
+            f"WHERE id {among}", params)),
+        tuple(db.execute(f"SELECT alias, tag_id FROM tag_aliases WHERE tag_id {among}", params)),
+        tuple(db.execute(f"SELECT id, parent_id FROM tags WHERE parent_id {among}", params)),
+        tuple(db.execute(
+            "SELECT photo_id, tag_id, source, state, score, model_version, updated_at "
+            f"FROM photo_tags WHERE tag_id {among}", params)),
+    )
+
+
+def restore_tags(
+    library: Library, snapshot: TagSnapshot, edited_names: Sequence[str] = ()
+) -> None:
+    """Put the tags of ``snapshot`` back exactly as they were (undo of rename/merge/delete).
+
+    ``edited_names``: the names the edit left these tags with (a rename's new name, a merge's
+    target). A tag of the snapshot's id under any other name is a newer tag that reused a
+    deleted one's id; it is left alone and the undo refused."""
+    with library.transaction() as db:
+        ids = (_json_ids(snapshot.tag_ids),)
+        among = "IN (SELECT value FROM json_each(?))"
+        names = [tag[1] for tag in snapshot.tags]
+        known = {name.casefold() for name in (*names, *edited_names)}
+        for (name,) in db.execute(f"SELECT name FROM tags WHERE id {among}", ids):
+            if name.casefold() not in known:
+                raise TagEditError(f"cannot undo: the tag is now {name!r}, a newer tag")
+        clash = db.execute(
+            f"SELECT name FROM tags WHERE id NOT {among} AND name IN "
+            "(SELECT value FROM json_each(?))",
+            (*ids, _json_names(names)),
+        ).fetchone()
+        if clash:
+            raise TagEditError(f"cannot undo: a tag named {clash[0]!r} was created since")
+        db.execute(f"DELETE FROM photo_tags WHERE tag_id {among}", ids)
+        db.execute(f"DELETE FROM tag_aliases WHERE tag_id {among}", ids)
+        db.executemany(
+            "INSERT INTO tags (id, name, parent_id, display_en, display_zh, origin) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+            " parent_id = excluded.parent_id, display_en = excluded.display_en,"
+            " display_zh = excluded.display_zh, origin = excluded.origin",
+            snapshot.tags,
+        )
+        # An alias the edit gave another tag (a merge's source name) is the snapshot's again.
+        db.executemany(
+            "INSERT INTO tag_aliases (alias, tag_id) VALUES (?, ?) ON CONFLICT(alias) DO UPDATE"
+            " SET tag_id = excluded.tag_id",
+            snapshot.aliases,
+        )
+        db.execute(
+            f"DELETE FROM tag_aliases WHERE alias IN (SELECT value FROM json_each(?))"
+            f" AND tag_id NOT {among}",
+            (_json_names(names), *ids),
+        )
+        db.executemany("UPDATE tags SET parent_id = ? WHERE id = ?",
+                       [(parent, child) for child, parent in snapshot.children])
+        db.executemany(
+            "INSERT INTO photo_tags (photo_id, tag_id, source, state, score, model_version,"
+            " updated_at) SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM photos"
+            " WHERE id = ?)",
+            [(*row, row[0]) for row in snapshot.rows],
+        )
+
+
+def _json_names(names: Sequence[str]) -> str:
+    return json.dumps(list(names), ensure_ascii=False)

@@ -1,16 +1,65 @@
-"""Rename, merge and delete tags (from the Tags menu or the tag panel's context menu)."""
+"""Rename, merge and delete tags (from the Tags menu or the tag panel's context menu), each one
+step on the undo stack (Ctrl+Z puts the tags back exactly: organizer/library/tag_edits.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from organizer.library.browse import TagCount
-from organizer.library.tag_edits import delete_tag, merge_tags, rename_tag
+from organizer.library.store import Library
+from organizer.library.tag_edits import (
+    TagSnapshot,
+    delete_tag,
+    merge_tags,
+    rename_tag,
+    restore_tags,
+    snapshot_tags,
+)
 from organizer.ui.context import UiContext
 from organizer.ui.errors import show_error
+
+
+class TagEdit(QUndoCommand):
+    """A rename, merge or delete on the edit thread; undo restores the snapshot taken just
+    before it, redo runs the edit again."""
+
+    def __init__(
+        self,
+        manager: TagManager,
+        text: str,
+        names: Sequence[str],
+        edit: Callable[[Library], object],
+        edited_names: Sequence[str] = (),
+    ) -> None:
+        super().__init__(text)
+        self._manager = manager
+        self._names = list(names)
+        self._edit = edit
+        self._edited_names = list(edited_names)
+        self._snapshot: TagSnapshot | None = None
+
+    def redo(self) -> None:
+        def apply(library: Library) -> None:
+            self._snapshot = snapshot_tags(library, self._names)
+            self._edit(library)
+
+        self._manager.run(apply, self._failed)
+
+    def _failed(self) -> None:
+        """The edit was refused (a name taken...): nothing changed, so no undo step."""
+        self.setObsolete(True)
+        stack = self._manager.context.undo
+        if stack.command(stack.index() - 1) is self:
+            stack.undo()  # an obsolete command leaves the stack when undone
+
+    def undo(self) -> None:
+        snapshot, edited = self._snapshot, self._edited_names
+        if snapshot is not None:
+            self._manager.run(lambda library: restore_tags(library, snapshot, edited))
 
 
 class TagManager(QObject):
@@ -43,8 +92,12 @@ class TagManager(QObject):
             self.tr("New name for “{tag}”:").format(tag=name),
             text=name,
         )
-        if ok and new.strip() and new.strip() != name:
-            self._run(lambda library: rename_tag(library, name, new))
+        new = " ".join(new.split())
+        if ok and new and new != name:
+            self.push(
+                self.tr("Rename “{old}” to “{new}”").format(old=name, new=new),
+                [name], lambda library: rename_tag(library, name, new), [new],
+            )
 
     def merge(self, name: str | None) -> None:
         name = name or self._pick(self.tr("Merge tags"), self.tr("Tag to merge away:"))
@@ -56,7 +109,10 @@ class TagManager(QObject):
             exclude=name,
         )
         if target:
-            self._run(lambda library: merge_tags(library, name, target))
+            self.push(
+                self.tr("Merge “{tag}” into “{target}”").format(tag=name, target=target),
+                [name, target], lambda library: merge_tags(library, name, target), [target],
+            )
 
     def delete(self, name: str | None) -> None:
         name = name or self._pick(self.tr("Delete tag"), self.tr("Tag to delete:"))
@@ -66,22 +122,38 @@ class TagManager(QObject):
             self.window,
             self.tr("Delete tag"),
             self.tr(
-                "Delete “{tag}” from every photo? Your confirmations and rejections of it are "
-                "lost. A model tag comes back as a suggestion at the next retag."
+                "Delete “{tag}” from every photo, with your confirmations and rejections of "
+                "it? Edit → Undo (Ctrl+Z) brings it back. A model tag comes back as a "
+                "suggestion at the next retag."
             ).format(tag=name),
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self._run(lambda library: delete_tag(library, name))
+            self.push(
+                self.tr("Delete “{tag}”").format(tag=name),
+                [name], lambda library: delete_tag(library, name),
+            )
 
-    def _run(self, edit: object) -> None:
+    def push(
+        self,
+        text: str,
+        names: Sequence[str],
+        edit: Callable[[Library], object],
+        edited_names: Sequence[str] = (),
+    ) -> None:
+        """Do ``edit`` of the tags ``names`` as one undoable step. Commands on the stack name
+        tags, and undo runs newest first, so every older command finds its names again."""
+        self.context.undo.push(TagEdit(self, text, names, edit, edited_names))
+
+    def run(
+        self, edit: Callable[[Library], object], failed: Callable[[], None] | None = None
+    ) -> None:
         def done(_result: object) -> None:
-            # Tag edits are not undoable from the stack: commands there refer to tags by name.
-            self.context.undo.clear()
             self.context.events.photosChanged.emit()
             self.context.events.tagNamesChanged.emit()
 
-        self.context.work.edit(
-            edit,  # type: ignore[arg-type]
-            done,
-            lambda message, details: show_error(self.window, message, details),
-        )
+        def error(message: str, details: str) -> None:
+            if failed is not None:
+                failed()
+            show_error(self.window, message, details)
+
+        self.context.work.edit(edit, done, error)
