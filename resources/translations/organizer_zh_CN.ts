@@ -39,7 +39,7 @@
 <context>
     <name>FolderModel</name>
     <message>
-        <location filename="../../organizer/ui/folder_panel.py" line="30" />
+        <location filename="../../organizer/ui/folder_panel.py" line="38" />
         <source>All photos ({count})</source>
         <translation>全部照片 ({count})</translation>
     </message>
@@ -47,48 +47,48 @@
 <context>
     <name>FolderPanel</name>
     <message>
-        <location filename="../../organizer/ui/folder_panel.py" line="70" />
-        <location filename="../../organizer/ui/folder_panel.py" line="147" />
+        <location filename="../../organizer/ui/folder_panel.py" line="81" />
+        <location filename="../../organizer/ui/folder_panel.py" line="158" />
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/folder_panel.py" line="74" />
+        <location filename="../../organizer/ui/folder_panel.py" line="85" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/folder_panel.py" line="75" />
+        <location filename="../../organizer/ui/folder_panel.py" line="86" />
         <source>Stop watching the selected folder (files stay on disk)</source>
         <translation>停止监视所选文件夹(文件保留在磁盘上)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/folder_panel.py" line="128" />
+        <location filename="../../organizer/ui/folder_panel.py" line="139" />
         <source>Retag</source>
         <translation>重新打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/folder_panel.py" line="131" />
+        <location filename="../../organizer/ui/folder_panel.py" line="142" />
         <source>Rescan</source>
         <translation>重新扫描</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/folder_panel.py" line="134" />
+        <location filename="../../organizer/ui/folder_panel.py" line="145" />
         <source>Write tags to files</source>
         <translation>将标签写入文件</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/folder_panel.py" line="138" />
+        <location filename="../../organizer/ui/folder_panel.py" line="149" />
         <source>Writing keywords into files is not part of this build</source>
         <translation>此版本尚不支持将关键词写入文件</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/folder_panel.py" line="139" />
+        <location filename="../../organizer/ui/folder_panel.py" line="150" />
         <source>Open in file manager</source>
         <translation>在文件管理器中打开</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/folder_panel.py" line="144" />
+        <location filename="../../organizer/ui/folder_panel.py" line="155" />
         <source>Remove from library</source>
         <translation>从图库中移除</translation>
     </message>
@@ -129,165 +129,185 @@
 <context>
     <name>LinePlot</name>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="91" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="106" />
         <source>epoch 1</source>
-        <translation type="unfinished" />
+        <translation>第 1 轮</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="93" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="108" />
         <source>epoch %1</source>
-        <translation type="unfinished" />
+        <translation>第 %1 轮</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="43" />
+        <location filename="../../organizer/ui/main_window.py" line="57" />
         <source>Organizer</source>
         <translation>Organizer</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="115" />
+        <location filename="../../organizer/ui/main_window.py" line="154" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="116" />
+        <location filename="../../organizer/ui/main_window.py" line="155" />
         <source>&amp;Add Folder…</source>
         <translation>添加文件夹(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="118" />
+        <location filename="../../organizer/ui/main_window.py" line="157" />
         <source>&amp;Rescan All Folders</source>
         <translation>重新扫描所有文件夹(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="120" />
+        <location filename="../../organizer/ui/main_window.py" line="159" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="124" />
+        <location filename="../../organizer/ui/main_window.py" line="163" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="126" />
+        <location filename="../../organizer/ui/main_window.py" line="165" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="127" />
+        <location filename="../../organizer/ui/main_window.py" line="166" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="129" />
+        <location filename="../../organizer/ui/main_window.py" line="168" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="134" />
+        <location filename="../../organizer/ui/main_window.py" line="173" />
         <source>Select &amp;All</source>
         <translation>全选(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="137" />
+        <location filename="../../organizer/ui/main_window.py" line="176" />
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="139" />
+        <location filename="../../organizer/ui/main_window.py" line="178" />
         <source>Add &amp;Tag to Selection</source>
         <translation>为所选照片添加标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="142" />
+        <location filename="../../organizer/ui/main_window.py" line="181" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="145" />
+        <location filename="../../organizer/ui/main_window.py" line="184" />
         <source>Sort by &amp;Date Taken</source>
         <translation>按拍摄日期排序(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="146" />
+        <location filename="../../organizer/ui/main_window.py" line="185" />
         <source>Sort by &amp;Name</source>
         <translation>按名称排序(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="156" />
+        <location filename="../../organizer/ui/main_window.py" line="195" />
         <source>Tag Names in &amp;English</source>
         <translation>标签名使用英文(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="157" />
+        <location filename="../../organizer/ui/main_window.py" line="196" />
         <source>Tag Names in &amp;Chinese (简体中文)</source>
         <translation>标签名使用中文(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="167" />
+        <location filename="../../organizer/ui/main_window.py" line="206" />
         <source>Show &amp;All Photos</source>
         <translation>显示全部照片(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="171" />
+        <location filename="../../organizer/ui/main_window.py" line="210" />
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="172" />
+        <location filename="../../organizer/ui/main_window.py" line="211" />
+        <source>Re&amp;view a Tag…</source>
+        <translation>审阅标签(&amp;V)…</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/main_window.py" line="214" />
+        <source>Find &amp;Similar Photos</source>
+        <translation>查找相似照片(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/main_window.py" line="218" />
         <source>&amp;Rename Tag…</source>
         <translation>重命名标签(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="173" />
+        <location filename="../../organizer/ui/main_window.py" line="219" />
         <source>&amp;Merge Tags…</source>
         <translation>合并标签(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="174" />
+        <location filename="../../organizer/ui/main_window.py" line="220" />
         <source>&amp;Delete Tag…</source>
         <translation>删除标签(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="179" />
+        <location filename="../../organizer/ui/main_window.py" line="225" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="180" />
+        <location filename="../../organizer/ui/main_window.py" line="226" />
         <source>&amp;About Organizer</source>
         <translation>关于 Organizer(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="231" />
+        <location filename="../../organizer/ui/main_window.py" line="342" />
         <source>{count} photos</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="233" />
+        <location filename="../../organizer/ui/main_window.py" line="344" />
         <source>{count} photos match</source>
         <translation>{count} 张照片符合</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="257" />
+        <location filename="../../organizer/ui/main_window.py" line="365" />
+        <source>Review a tag</source>
+        <translation>审阅标签</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/main_window.py" line="365" />
+        <source>Photos to review for:</source>
+        <translation>要审阅照片的标签：</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/main_window.py" line="409" />
         <source>Add a photo folder</source>
         <translation>添加照片文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="262" />
+        <location filename="../../organizer/ui/main_window.py" line="414" />
         <source>Adding {folder}</source>
         <translation>正在添加 {folder}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="275" />
+        <location filename="../../organizer/ui/main_window.py" line="427" />
         <source>Remove folder</source>
         <translation>移除文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="277" />
+        <location filename="../../organizer/ui/main_window.py" line="429" />
         <source>Stop watching {path}?
 
 Its photos leave the library with their tags and corrections. The files themselves are not touched.</source>
@@ -296,67 +316,72 @@ Its photos leave the library with their tags and corrections. The files themselv
 其中的照片及其标签和修正将从图库中移除。文件本身不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="291" />
+        <location filename="../../organizer/ui/main_window.py" line="443" />
         <source>Retagging {folder}</source>
         <translation>正在为 {folder} 重新打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="297" />
+        <location filename="../../organizer/ui/main_window.py" line="449" />
         <source>all folders</source>
         <translation>所有文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="299" />
+        <location filename="../../organizer/ui/main_window.py" line="451" />
         <source>Scanning {folder}</source>
         <translation>正在扫描 {folder}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="304" />
-        <source>Writing tags into files under {path}…</source>
-        <translation>正在将标签写入 {path} 下的文件…</translation>
+        <location filename="../../organizer/ui/main_window.py" line="468" />
+        <source>Writing tags under {folder}</source>
+        <translation>正在写入 {folder} 下的标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="309" />
+        <location filename="../../organizer/ui/main_window.py" line="484" />
+        <source>{count} file(s) could not be written.</source>
+        <translation>{count} 个文件无法写入。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/main_window.py" line="490" />
         <source>Could not open a file manager for {path}</source>
         <translation>无法为 {path} 打开文件管理器</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="318" />
-        <source>“organizer {command}” failed (exit status {code}).</source>
-        <translation>“organizer {command}”失败(退出码 {code})。</translation>
-    </message>
-    <message>
-        <location filename="../../organizer/ui/main_window.py" line="348" />
+        <location filename="../../organizer/ui/main_window.py" line="516" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="349" />
+        <location filename="../../organizer/ui/main_window.py" line="517" />
         <source>Add Tag…</source>
         <translation>添加标签…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="351" />
+        <location filename="../../organizer/ui/main_window.py" line="518" />
+        <source>Find Similar Photos</source>
+        <translation>查找相似照片</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/main_window.py" line="520" />
         <source>Retag {count} Photo(s)</source>
         <translation>重新为 {count} 张照片打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="353" />
+        <location filename="../../organizer/ui/main_window.py" line="522" />
         <source>Retagging {count} photo(s)</source>
         <translation>正在为 {count} 张照片重新打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="360" />
+        <location filename="../../organizer/ui/main_window.py" line="529" />
         <source>Show in File Manager</source>
         <translation>在文件管理器中显示</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="384" />
+        <location filename="../../organizer/ui/main_window.py" line="553" />
         <source>About Organizer</source>
         <translation>关于 Organizer</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="386" />
+        <location filename="../../organizer/ui/main_window.py" line="555" />
         <source>Organizer tags your photos with a local model, lets you correct the tags, and keeps every tag's provenance.
 
 Library: {path}</source>
@@ -368,42 +393,27 @@ Library: {path}</source>
 <context>
     <name>ModelMenu</name>
     <message>
-        <location filename="../../organizer/ui/model_menu.py" line="22" />
+        <location filename="../../organizer/ui/model_menu.py" line="25" />
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/model_menu.py" line="26" />
+        <location filename="../../organizer/ui/model_menu.py" line="28" />
         <source>&amp;Retrain…</source>
         <translation>重新训练(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/model_menu.py" line="27" />
+        <location filename="../../organizer/ui/model_menu.py" line="29" />
         <source>&amp;Versions and Rollback…</source>
         <translation>版本与回滚(&amp;V)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/model_menu.py" line="30" />
-        <source>Training is not part of this build yet</source>
-        <translation>此版本尚不包含训练功能</translation>
-    </message>
-    <message>
-        <location filename="../../organizer/ui/model_menu.py" line="33" />
-        <source>Model versions are not part of this build yet</source>
-        <translation>此版本尚不支持模型版本管理</translation>
-    </message>
-    <message>
-        <location filename="../../organizer/ui/model_menu.py" line="49" />
-        <source>Unexpected output from 'organizer models'</source>
-        <translation>“organizer models”的输出无法识别</translation>
-    </message>
-    <message>
-        <location filename="../../organizer/ui/model_menu.py" line="58" />
+        <location filename="../../organizer/ui/model_menu.py" line="78" />
         <source>Model versions</source>
         <translation>模型版本</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/model_menu.py" line="59" />
+        <location filename="../../organizer/ui/model_menu.py" line="79" />
         <source>Use model version:</source>
         <translation>使用模型版本：</translation>
     </message>
@@ -419,77 +429,77 @@ Library: {path}</source>
 <context>
     <name>PhotoPanel</name>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="70" />
+        <location filename="../../organizer/ui/photo_panel.py" line="71" />
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="71" />
+        <location filename="../../organizer/ui/photo_panel.py" line="72" />
         <source>Confirm the selected tags (C)</source>
         <translation>确认选中的标签 (C)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="73" />
+        <location filename="../../organizer/ui/photo_panel.py" line="74" />
         <source>Reject</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="74" />
+        <location filename="../../organizer/ui/photo_panel.py" line="75" />
         <source>Reject the selected tags (Delete)</source>
         <translation>拒绝选中的标签 (Delete)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="81" />
+        <location filename="../../organizer/ui/photo_panel.py" line="82" />
         <source>Add a tag… (T)</source>
         <translation>添加标签… (T)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="88" />
+        <location filename="../../organizer/ui/photo_panel.py" line="89" />
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="133" />
+        <location filename="../../organizer/ui/photo_panel.py" line="137" />
         <source>Select a photo to see its tags</source>
         <translation>选择一张照片以查看其标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="170" />
+        <location filename="../../organizer/ui/photo_panel.py" line="176" />
         <source>Cannot show this photo: {reason}</source>
         <translation>无法显示这张照片：{reason}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="178" />
+        <location filename="../../organizer/ui/photo_panel.py" line="184" />
         <source>{count} photos selected</source>
         <translation>已选中 {count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="179" />
+        <location filename="../../organizer/ui/photo_panel.py" line="185" />
         <source>Changes apply to every selected photo.</source>
         <translation>修改将应用到所有选中的照片。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="184" />
+        <location filename="../../organizer/ui/photo_panel.py" line="190" />
         <source>Cannot read this photo's details: {error}</source>
         <translation>无法读取这张照片的详情：{error}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="203" />
+        <location filename="../../organizer/ui/photo_panel.py" line="209" />
         <source>Taken {date}</source>
         <translation>拍摄于 {date}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="205" />
+        <location filename="../../organizer/ui/photo_panel.py" line="211" />
         <source>Could not be tagged: {error}</source>
         <translation>无法打标签：{error}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="207" />
+        <location filename="../../organizer/ui/photo_panel.py" line="213" />
         <source>Not tagged yet</source>
         <translation>尚未打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="235" />
+        <location filename="../../organizer/ui/photo_panel.py" line="241" />
         <source>Change {count} tags</source>
         <translation>修改 {count} 个标签</translation>
     </message>
@@ -560,162 +570,251 @@ Library: {path}</source>
 <context>
     <name>PhotoViewer</name>
     <message>
-        <location filename="../../organizer/ui/photo_viewer.py" line="38" />
+        <location filename="../../organizer/ui/photo_viewer.py" line="39" />
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_viewer.py" line="39" />
+        <location filename="../../organizer/ui/photo_viewer.py" line="40" />
         <source>(Esc: back, ←/→: previous/next)</source>
         <translation>(Esc：返回，←/→：上一张/下一张)</translation>
     </message>
 </context>
 <context>
-    <name>RetrainDialog</name>
+    <name>RankingBar</name>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="161" />
-        <source>Retrain the model</source>
-        <translation type="unfinished" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="22" />
+        <source>Confirm (Y)</source>
+        <translation>确认 (Y)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="177" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="23" />
+        <source>Reject (N)</source>
+        <translation>拒绝 (N)</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/ranking_bar.py" line="24" />
+        <source>Done (Esc)</source>
+        <translation>完成 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/ranking_bar.py" line="42" />
+        <source>Reviewing “{tag}”: photos nobody has confirmed or rejected for it, most likely first. Y confirms, N rejects the selected photos; the next one follows.</source>
+        <translation>正在审阅“{tag}”：尚未被确认或拒绝的照片，最可能的排在前面。按 Y 确认、按 N 拒绝所选照片，然后自动转到下一张。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/ranking_bar.py" line="46" />
+        <source>Photos most like the {count} chosen, most alike first.</source>
+        <translation>与所选 {count} 张最相似的照片，最相似的排在前面。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/ranking_bar.py" line="50" />
+        <source>{count} photo(s).</source>
+        <translation>共 {count} 张。</translation>
+    </message>
+</context>
+<context>
+    <name>RetrainDialog</name>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="162" />
+        <source>Retrain the model</source>
+        <translation>重新训练模型</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="178" />
         <source>Starting…</source>
-        <translation type="unfinished" />
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="182" />
+        <source>training loss</source>
+        <translation>训练损失</translation>
     </message>
     <message>
         <location filename="../../organizer/ui/retrain_dialog.py" line="183" />
-        <source>training loss</source>
-        <translation type="unfinished" />
+        <source>held-out loss</source>
+        <translation>留出集损失</translation>
     </message>
     <message>
         <location filename="../../organizer/ui/retrain_dialog.py" line="184" />
-        <source>held-out loss</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="185" />
         <source>held-out agreement</source>
-        <translation type="unfinished" />
+        <translation>留出集一致率</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="192" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="188" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="194" />
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="193" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="188" />
         <source>Kind</source>
-        <translation type="unfinished" />
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="188" />
+        <source>Confirmed / rejected</source>
+        <translation>确认 / 拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="189" />
+        <source>Errors before → after</source>
+        <translation>错误 之前 → 之后</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="189" />
+        <source>Threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="190" />
+        <source>Suggested on other photos</source>
+        <translation>在其他照片上的建议</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="190" />
+        <source>Held-out AP</source>
+        <translation>留出集 AP</translation>
     </message>
     <message>
         <location filename="../../organizer/ui/retrain_dialog.py" line="194" />
-        <source>Confirmed / rejected</source>
-        <translation type="unfinished" />
+        <source>Suggested on photos you didn't correct</source>
+        <translation>在您未修正的照片上的建议</translation>
     </message>
     <message>
         <location filename="../../organizer/ui/retrain_dialog.py" line="195" />
-        <source>Errors before → after</source>
-        <translation type="unfinished" />
+        <source>Appear</source>
+        <translation>新增</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="196" />
-        <source>Threshold</source>
-        <translation type="unfinished" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="195" />
+        <source>Disappear</source>
+        <translation>消失</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="197" />
-        <source>Suggested on other photos</source>
-        <translation type="unfinished" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="195" />
+        <source>Verdict</source>
+        <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="198" />
-        <source>Held-out AP</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="208" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="222" />
         <source>Activate this model</source>
-        <translation type="unfinished" />
+        <translation>启用此模型</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="288" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="236" />
+        <source>Corrected tags</source>
+        <translation>修正过的标签</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="237" />
+        <source>Changes on your other photos</source>
+        <translation>您其他照片上的变化</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="305" />
         <source>Reading your corrections…</source>
-        <translation type="unfinished" />
+        <translation>正在读取您的修正…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="289" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="306" />
         <source>Training…</source>
-        <translation type="unfinished" />
+        <translation>正在训练…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="290" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="307" />
         <source>Exporting and checking the model…</source>
-        <translation type="unfinished" />
+        <translation>正在导出并检查模型…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="291" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="308" />
         <source>Updating suggestions on your photos…</source>
-        <translation type="unfinished" />
+        <translation>正在更新照片上的建议…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="297" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="313" />
         <source>Learning %1 from %2 photos.</source>
-        <translation type="unfinished" />
+        <translation>从 %2 张照片学习 %1。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="302" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="316" />
         <source>“%1” has %2 confirmed photos; a new tag needs %3.</source>
-        <translation type="unfinished" />
+        <translation>“%1”有 %2 张已确认的照片；新标签需要 %3 张。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="315" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="330" />
         <source>new</source>
-        <translation type="unfinished" />
+        <translation>新</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="315" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="330" />
         <source>retrained</source>
-        <translation type="unfinished" />
+        <translation>重新训练</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="329" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="345" />
         <source>Model %1: %2</source>
-        <translation type="unfinished" />
+        <translation>模型 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="340" />
-        <source>Cancelled. The active model is unchanged.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="342" />
-        <source>Training failed. The active model is unchanged.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="347" />
-        <source>Done.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="357" />
-        <source>Cancelling…</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="371" />
-        <source>Activating %1…</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="376" />
-        <source>Model %1 is active.</source>
-        <translation type="unfinished" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="360" />
+        <source>explained by your corrections</source>
+        <translation>可由您的修正解释</translation>
     </message>
     <message>
         <location filename="../../organizer/ui/retrain_dialog.py" line="381" />
+        <source>“%1”: photos that gain it and photos that lose it</source>
+        <translation>“%1”：获得和失去它的照片</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="383" />
+        <source>“%1”: no photo you didn't correct gains or loses it</source>
+        <translation>“%1”：您未修正的照片中没有获得或失去它的</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="395" />
+        <source>gains</source>
+        <translation>获得</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="395" />
+        <source>loses</source>
+        <translation>失去</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="411" />
+        <source>Cancelled. The active model is unchanged.</source>
+        <translation>已取消。当前模型未改变。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="413" />
+        <source>Training failed. The active model is unchanged.</source>
+        <translation>训练失败。当前模型未改变。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="418" />
+        <source>Done.</source>
+        <translation>完成。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="428" />
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="444" />
+        <source>Activating %1…</source>
+        <translation>正在启用 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="449" />
+        <source>Model %1 is active.</source>
+        <translation>模型 %1 已启用。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="453" />
         <source>Could not activate the model.</source>
-        <translation type="unfinished" />
+        <translation>无法启用模型。</translation>
     </message>
 </context>
 <context>
@@ -734,82 +833,87 @@ Library: {path}</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../organizer/ui/settings_dialog.py" line="38" />
+        <location filename="../../organizer/ui/settings_dialog.py" line="40" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/settings_dialog.py" line="45" />
+        <location filename="../../organizer/ui/settings_dialog.py" line="47" />
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/settings_dialog.py" line="47" />
+        <location filename="../../organizer/ui/settings_dialog.py" line="49" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
         <location filename="../../organizer/ui/settings_dialog.py" line="56" />
+        <source>Watch these folders: index new, changed and deleted photos automatically</source>
+        <translation>监视这些文件夹：自动索引新增、更改和删除的照片</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/settings_dialog.py" line="63" />
         <source>Off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/settings_dialog.py" line="57" />
+        <location filename="../../organizer/ui/settings_dialog.py" line="64" />
         <source>Confirmed tags only</source>
         <translation>仅已确认的标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/settings_dialog.py" line="58" />
+        <location filename="../../organizer/ui/settings_dialog.py" line="65" />
         <source>All tags (confirmed and suggested)</source>
         <translation>所有标签(已确认和建议的)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/settings_dialog.py" line="64" />
+        <location filename="../../organizer/ui/settings_dialog.py" line="71" />
         <source>Run the model on the GPU when one is available</source>
         <translation>有 GPU 时使用 GPU 运行模型</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/settings_dialog.py" line="69" />
+        <location filename="../../organizer/ui/settings_dialog.py" line="76" />
         <source>Now running on: {provider}</source>
         <translation>当前运行于：{provider}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/settings_dialog.py" line="71" />
+        <location filename="../../organizer/ui/settings_dialog.py" line="78" />
         <source>The model loads with the first tagging job.</source>
         <translation>模型将在第一次打标签任务时加载。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/settings_dialog.py" line="78" />
+        <location filename="../../organizer/ui/settings_dialog.py" line="85" />
         <source>Suggested tags scored below this are hidden in the details panel</source>
         <translation>分数低于此值的建议标签不在详情面板中显示</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/settings_dialog.py" line="82" />
+        <location filename="../../organizer/ui/settings_dialog.py" line="89" />
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/settings_dialog.py" line="92" />
+        <location filename="../../organizer/ui/settings_dialog.py" line="99" />
         <source>Write keywords into files:</source>
         <translation>将关键词写入文件：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/settings_dialog.py" line="95" />
+        <location filename="../../organizer/ui/settings_dialog.py" line="102" />
         <source>Minimum score shown:</source>
         <translation>显示的最低分数：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/settings_dialog.py" line="96" />
+        <location filename="../../organizer/ui/settings_dialog.py" line="103" />
         <source>Language (after restart):</source>
         <translation>界面语言(重启后生效)：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/settings_dialog.py" line="104" />
+        <location filename="../../organizer/ui/settings_dialog.py" line="111" />
         <source>Watched folders:</source>
         <translation>监视的文件夹：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/settings_dialog.py" line="111" />
+        <location filename="../../organizer/ui/settings_dialog.py" line="119" />
         <source>Add a photo folder</source>
         <translation>添加照片文件夹</translation>
     </message>
@@ -817,19 +921,24 @@ Library: {path}</source>
 <context>
     <name>TagCommands</name>
     <message>
-        <location filename="../../organizer/ui/tag_commands.py" line="34" />
+        <location filename="../../organizer/ui/tag_commands.py" line="35" />
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_commands.py" line="35" />
+        <location filename="../../organizer/ui/tag_commands.py" line="36" />
         <source>Reject</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_commands.py" line="37" />
+        <location filename="../../organizer/ui/tag_commands.py" line="38" />
         <source>{verb} “{tag}” on {count} photo(s)</source>
         <translation>对 {count} 张照片{verb}“{tag}”</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/tag_commands.py" line="76" />
+        <source>{count} file(s) could not be written.</source>
+        <translation>{count} 个文件无法写入。</translation>
     </message>
 </context>
 <context>
@@ -853,110 +962,183 @@ Library: {path}</source>
 <context>
     <name>TagManager</name>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="37" />
-        <location filename="../../organizer/ui/tag_manager.py" line="42" />
+        <location filename="../../organizer/ui/tag_manager.py" line="86" />
+        <location filename="../../organizer/ui/tag_manager.py" line="91" />
         <source>Rename tag</source>
         <translation>重命名标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="37" />
+        <location filename="../../organizer/ui/tag_manager.py" line="86" />
         <source>Tag to rename:</source>
         <translation>要重命名的标签：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="43" />
+        <location filename="../../organizer/ui/tag_manager.py" line="92" />
         <source>New name for “{tag}”:</source>
         <translation>“{tag}”的新名称：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="50" />
-        <location filename="../../organizer/ui/tag_manager.py" line="54" />
+        <location filename="../../organizer/ui/tag_manager.py" line="98" />
+        <source>Rename “{old}” to “{new}”</source>
+        <translation>将“{old}”重命名为“{new}”</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/tag_manager.py" line="103" />
+        <location filename="../../organizer/ui/tag_manager.py" line="107" />
         <source>Merge tags</source>
         <translation>合并标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="50" />
+        <location filename="../../organizer/ui/tag_manager.py" line="103" />
         <source>Tag to merge away:</source>
         <translation>要合并掉的标签：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="55" />
+        <location filename="../../organizer/ui/tag_manager.py" line="108" />
         <source>Merge “{tag}” into:</source>
         <translation>将“{tag}”合并到：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="62" />
-        <location filename="../../organizer/ui/tag_manager.py" line="67" />
+        <location filename="../../organizer/ui/tag_manager.py" line="113" />
+        <source>Merge “{tag}” into “{target}”</source>
+        <translation>将“{tag}”合并到“{target}”</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/tag_manager.py" line="118" />
+        <location filename="../../organizer/ui/tag_manager.py" line="123" />
         <source>Delete tag</source>
         <translation>删除标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="62" />
+        <location filename="../../organizer/ui/tag_manager.py" line="118" />
         <source>Tag to delete:</source>
         <translation>要删除的标签：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="69" />
-        <source>Delete “{tag}” from every photo? Your confirmations and rejections of it are lost. A model tag comes back as a suggestion at the next retag.</source>
-        <translation>从所有照片中删除“{tag}”？您对它的确认和拒绝将丢失。模型标签会在下次重新打标签时作为建议重新出现。</translation>
+        <location filename="../../organizer/ui/tag_manager.py" line="125" />
+        <source>Delete “{tag}” from every photo, with your confirmations and rejections of it? Edit → Undo (Ctrl+Z) brings it back. A model tag comes back as a suggestion at the next retag.</source>
+        <translation>从所有照片中删除“{tag}”及您对它的确认和拒绝？编辑 → 撤销(Ctrl+Z)可以恢复。模型标签会在下次重新打标签时作为建议重新出现。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/tag_manager.py" line="132" />
+        <source>Delete “{tag}”</source>
+        <translation>删除“{tag}”</translation>
     </message>
 </context>
 <context>
     <name>TagPanel</name>
     <message>
-        <location filename="../../organizer/ui/tag_panel.py" line="34" />
+        <location filename="../../organizer/ui/tag_panel.py" line="35" />
         <source>AND (all of)</source>
         <translation>AND(全部满足)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_panel.py" line="35" />
+        <location filename="../../organizer/ui/tag_panel.py" line="36" />
         <source>OR (any of)</source>
         <translation>OR(任一满足)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_panel.py" line="36" />
+        <location filename="../../organizer/ui/tag_panel.py" line="37" />
         <source>NOT (exclude)</source>
         <translation>NOT(排除)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_panel.py" line="38" />
+        <location filename="../../organizer/ui/tag_panel.py" line="39" />
         <source>Click adds with:</source>
         <translation>点击标签时使用：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_panel.py" line="89" />
+        <location filename="../../organizer/ui/tag_panel.py" line="90" />
         <source>Show only “{tag}”</source>
         <translation>只显示“{tag}”</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_panel.py" line="92" />
+        <location filename="../../organizer/ui/tag_panel.py" line="93" />
         <source>Add with AND</source>
         <translation>以 AND 添加</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_panel.py" line="95" />
+        <location filename="../../organizer/ui/tag_panel.py" line="96" />
         <source>Add with OR</source>
         <translation>以 OR 添加</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_panel.py" line="98" />
+        <location filename="../../organizer/ui/tag_panel.py" line="99" />
         <source>Exclude (NOT)</source>
         <translation>排除(NOT)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_panel.py" line="102" />
+        <location filename="../../organizer/ui/tag_panel.py" line="103" />
+        <source>Review Photos for “{tag}”</source>
+        <translation>审阅“{tag}”的照片</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/tag_panel.py" line="107" />
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_panel.py" line="105" />
+        <location filename="../../organizer/ui/tag_panel.py" line="110" />
         <source>Merge into…</source>
         <translation>合并到…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_panel.py" line="108" />
+        <location filename="../../organizer/ui/tag_panel.py" line="113" />
         <source>Delete…</source>
         <translation>删除…</translation>
+    </message>
+</context>
+<context>
+    <name>WatchStatus</name>
+    <message>
+        <location filename="../../organizer/ui/watch_bridge.py" line="303" />
+        <source>Watching off</source>
+        <translation>监视已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/watch_bridge.py" line="304" />
+        <source>Starting to watch…</source>
+        <translation>正在开始监视…</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/watch_bridge.py" line="305" />
+        <source>Watching {count} folder(s)</source>
+        <translation>正在监视 {count} 个文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/watch_bridge.py" line="306" />
+        <source>No folders to watch</source>
+        <translation>没有要监视的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/watch_bridge.py" line="307" />
+        <source>Not watching</source>
+        <translation>未在监视</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/watch_bridge.py" line="310" />
+        <source>New, changed and deleted photos are indexed automatically.</source>
+        <translation>新增、更改和删除的照片会被自动索引。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/watch_bridge.py" line="312" />
+        <source>Last change: {what}</source>
+        <translation>最近的变化：{what}</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/watch_bridge.py" line="315" />
+        <source>{count} problem(s), click for details</source>
+        <translation>{count} 个问题，点击查看详情</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/watch_bridge.py" line="332" />
+        <source>Watching folders</source>
+        <translation>监视文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/watch_bridge.py" line="333" />
+        <source>Some changes on disk may be noticed late:</source>
+        <translation>磁盘上的部分变化可能会较晚被发现：</translation>
     </message>
 </context>
 </TS>
