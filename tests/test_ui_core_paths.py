@@ -140,3 +140,38 @@ def test_model_versions_in_the_app_activate_through_the_core(qtbot, tmp_path: Pa
     assert reloads == [1]
     context.work.wait()
     app.close()
+
+
+def test_photos_appear_while_a_job_is_still_running(
+    qtbot, shared_data: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Progressive import: the grid and the counts show what a running job has committed."""
+    import threading
+
+    from organizer.ui import main_window as main_window_module
+
+    monkeypatch.setattr(main_window_module, "PROGRESS_RELOAD_MS", 100)
+    folder = copy_coco(shared_data, tmp_path / "photos", PHOTOS)
+    main, errors = _window(qtbot, tmp_path / "library")
+    finished: list[str] = []
+    main.context.work.jobFinished.connect(lambda name, _report: finished.append(name))
+    release = threading.Event()
+
+    def long_job(pipeline, progress, cancel):
+        report = pipeline.add_folders([folder], progress, cancel)
+        release.wait(60)  # the job goes on (more folders, say) after committing these
+        return report
+
+    main.context.work.run_job("Adding photos", long_job)
+    try:
+        qtbot.waitUntil(lambda: main.album.model.rowCount() == PHOTOS, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: main.tags.model.rowCount() > 0, timeout=WAIT_MS)
+        assert finished == []  # shown before the job ended
+        folders = main.folders.model
+        qtbot.waitUntil(lambda: f"({PHOTOS})" in (folders.index(0, 0).data() or ""),
+                        timeout=WAIT_MS)
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: finished == ["Adding photos"], timeout=WAIT_MS)
+    assert errors == []
+    _close(main)

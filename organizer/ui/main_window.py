@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QUrl
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QActionGroup,
     QCloseEvent,
@@ -48,6 +48,9 @@ from organizer.ui.watch_bridge import WatchStatus
 
 log = logging.getLogger(__name__)
 
+
+# How often a running job's progress reloads the grid, the folder tree and the tag counts.
+PROGRESS_RELOAD_MS = 2000
 
 class MainWindow(QMainWindow):
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
@@ -146,6 +149,12 @@ class MainWindow(QMainWindow):
         if self.context.watcher is not None:
             events.foldersChanged.connect(self.context.watcher.follow_folders)
         work.jobFinished.connect(lambda _name, _report: events.photosChanged.emit())
+        # While a job runs, what it has committed so far shows (at most every few seconds).
+        self._progress_reload = QTimer(self)
+        self._progress_reload.setSingleShot(True)
+        self._progress_reload.setInterval(PROGRESS_RELOAD_MS)
+        self._progress_reload.timeout.connect(self.reload_all)
+        work.jobProgress.connect(self._on_job_progress)
         work.jobFailed.connect(lambda name, message: show_error(self, f"{name}: {message}"))
         work.unhandledError.connect(lambda message, details: show_error(self, message, details))
 
@@ -249,6 +258,12 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     # -- refreshing ------------------------------------------------------------------------
+
+    def _on_job_progress(self, stage: str, done: int, _total: int) -> None:
+        """Photos appear in the grid and the counts grow while a folder is being added, not
+        only when the whole job ends (the pipeline commits each batch)."""
+        if done and not self._progress_reload.isActive():
+            self._progress_reload.start()
 
     def reload_all(self) -> None:
         # The grid first: the folder and tag counts take far longer on a big library, so they
