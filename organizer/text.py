@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 
 def printable(value: object) -> str:
     """``value`` as text safe to show in a terminal: control and format characters (terminal
@@ -15,3 +18,14 @@ def printable(value: object) -> str:
         for ch in text
     )
 
+
+
+def json_text(value: object) -> str:
+    """``value`` as JSON that is valid UTF-8 and keeps non-ASCII text readable: a file name's
+    bytes that are not UTF-8 (lone surrogates in Python) become ``\\udcXX`` escapes, which
+    ``json.loads`` turns back into the same name."""
+    text = json.dumps(value, ensure_ascii=False)
+    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")

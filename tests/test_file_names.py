@@ -132,3 +132,23 @@ def test_the_app_shows_and_opens_them(qtbot, odd_library) -> None:
         context.work.cancel_jobs()
         context.work.wait()
         main.album.loader.wait()
+
+
+def test_json_output_carries_such_a_name_back_exactly(odd_library) -> None:
+    """--json is valid UTF-8 (the bytes travel as \\udcXX escapes) and json.loads gives the
+    very name back, for show, similar and search alike."""
+    import json
+
+    from tests.helpers import run_cli
+
+    app, root, _, _ = odd_library
+    odd_photo = _bytes_path(root, LATIN1_FOLDER, LATIN1_NAME)
+    library = app.library_dir
+    shown = run_cli("show", odd_photo, "--json", library=library)
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["path"] == odd_photo
+    similar = run_cli("similar", root / "plain.jpg", "--json", library=library)
+    assert similar.returncode == 0, similar.stderr
+    assert [p["path"] for p in json.loads(similar.stdout)["photos"]] == [odd_photo]
+    found = run_cli("search", "NOT bright OR bright", "--json", library=library)
+    assert odd_photo in json.loads(found.stdout)["paths"]

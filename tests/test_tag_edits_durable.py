@@ -112,3 +112,24 @@ def test_undo_of_a_delete_leaves_a_newer_tag_with_the_same_id_alone(tagged) -> N
     with pytest.raises(TagEditError, match="newer tag"):
         restore_tags(tagged.library, snapshot)
     assert _dump(tagged) == before  # the newer tag and its photo are untouched
+
+
+def test_undo_keeps_what_happened_to_the_tags_since(tagged) -> None:
+    """Undo puts back what the edit changed, not the whole tag: rows made after it on other
+    photos (a correction, a scan's suggestions) survive."""
+    library = tagged.library
+    others = [p for p in library.search("NOT bright") if p not in library.search("bright")][:2]
+    snapshot = snapshot_tags(library, ["bright"])
+    rename_tag(library, "bright", "sunny")
+    library.set_user_tag(others, "sunny", "confirmed")
+    restore_tags(library, snapshot, ["sunny"])
+    assert set(others) <= set(library.search("bright"))
+
+    reddish = set(library.search("reddish"))
+    snapshot = snapshot_tags(library, ["reddish", "bluish"])
+    merge_tags(library, "reddish", "bluish")
+    newcomer = [p for p in library.search("NOT bluish")][:1]
+    library.set_user_tag(newcomer, "bluish", "confirmed")
+    restore_tags(library, snapshot, ["bluish"])
+    assert set(library.search("reddish")) == reddish
+    assert set(newcomer) <= set(library.search("bluish"))

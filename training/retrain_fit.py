@@ -288,7 +288,11 @@ def optimise(
 
     if cancelled is not None and cancelled():
         raise Cancelled
-    result = lbfgs.minimize(objective, objective.start, epochs * iterations, callback=each_step)
+    # The loss is summed in float32 products: a tighter rtol (1e-9) took 79 evaluations
+    # instead of 46 on 20,000 photos for a loss 1.4e-6 lower.
+    result = lbfgs.minimize(
+        objective, objective.start, epochs * iterations, rtol=1e-7, callback=each_step
+    )
     objective.loss = result.loss  # the last evaluation may have been a rejected trial step
     if not history or steps["done"] % iterations:
         report(result.x)  # the last, partial epoch (or a fit that converged at once)

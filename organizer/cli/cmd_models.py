@@ -9,10 +9,10 @@ was active before the current one.
 from __future__ import annotations
 
 import argparse
-import json
 
 from organizer.app import App
 from organizer.cli.progress import TerminalProgress
+from organizer.text import json_text
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -29,9 +29,9 @@ def run_list(app: App, args: argparse.Namespace) -> int:
     registry = app.model_registry()
     versions = registry.versions()
     if args.json:
-        print(json.dumps({"active": registry.active_name(),
-                          "previous": registry.previous_name(),
-                          "models": [v.to_dict() for v in versions]}, ensure_ascii=False))
+        print(json_text({"active": registry.active_name(),
+                         "previous": registry.previous_name(),
+                         "models": [v.to_dict() for v in versions]}))
         return 0
     for version in versions:
         marker = "*" if version.active else " "

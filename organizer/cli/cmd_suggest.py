@@ -5,13 +5,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from organizer.app import App
 from organizer.cli.main import known_photo_ids
 from organizer.tagging.review import Ranking
-from organizer.text import printable
+from organizer.text import json_text, printable
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -50,7 +49,7 @@ def _print(app: App, ranking: Ranking, args: argparse.Namespace, about: dict, he
     rows = [(app.library.photo_path(c.photo_id), c.score) for c in candidates]
     if args.json:
         photos = [{"path": p, "score": round(s, 4)} for p, s in rows]
-        print(json.dumps({**about, "photos": photos}, ensure_ascii=False))
+        print(json_text({**about, "photos": photos}))
         return 0
     if rows:
         print(f"{'score':>8}  {heading}")

@@ -7,14 +7,13 @@ It needs numpy and onnx only (installed with Organizer), never PyTorch.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import threading
 
 from organizer.app import App
 from organizer.cli.progress import TerminalProgress
 from organizer.errors import OrganizerError
-from organizer.text import printable
+from organizer.text import json_text, printable
 
 INSTALL_HINT = "reinstall Organizer (pip install .) so that its dependencies are present"
 
@@ -67,14 +66,14 @@ def run_train(app: App, args: argparse.Namespace) -> int:
             emit.close()
     app.refresh_model()
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False))
+        print(json_text(summary))
     elif not args.progress_json:
         print_summary(summary)
     return 0
 
 
 def _json_lines(event: dict) -> None:
-    sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(event) + "\n")
     sys.stdout.flush()
 
 

@@ -20,7 +20,7 @@ from organizer.errors import OrganizerError
 from organizer.ingest.pipeline import ScanReport
 from organizer.library.query import parse_query, query_terms
 from organizer.library.tag_names import valid_tag_name
-from organizer.text import printable
+from organizer.text import json_text, printable
 
 log = logging.getLogger("organizer")
 
@@ -178,7 +178,7 @@ def run_show(app: App, args: argparse.Namespace) -> int:
     tags = app.library.photo_tags(photo.id)
     if args.json:
         print(
-            json.dumps(
+            json_text(
                 {
                     "path": photo.path,
                     "model": photo.tagged_model,
@@ -194,7 +194,6 @@ def run_show(app: App, args: argparse.Namespace) -> int:
                         for t in tags
                     ],
                 },
-                ensure_ascii=False,
             )
         )
         return 0

@@ -3,8 +3,8 @@
 These are the writes behind the desktop app's tag menu and its undo stack. Each runs in one
 transaction so a failure leaves the index as it was. ``snapshot_tags`` records everything an
 edit of some tags can change (the tags with their ids, aliases, the parent links of their
-children, every photo's row for them); ``restore_tags`` puts that back exactly, which is how
-rename, merge and delete are undone.
+children, every photo's row for them); ``restore_tags`` puts back what the edit changed, which is
+how rename, merge and delete are undone.
 """
 
 from __future__ import annotations
@@ -144,7 +144,10 @@ def snapshot_tags(library: Library, names: Sequence[str]) -> TagSnapshot:
 def restore_tags(
     library: Library, snapshot: TagSnapshot, edited_names: Sequence[str] = ()
 ) -> None:
-    """Put the tags of ``snapshot`` back exactly as they were (undo of rename/merge/delete).
+    """Undo a rename, merge or delete of the snapshot's tags: names, aliases and parents as
+    they were, and the photo rows the edit changed (those of a tag that is gone, and the
+    surviving tags' rows on the same photos, which a merge overwrote). Rows made since on
+    other photos (a scan's suggestions, a correction) are kept.
 
     ``edited_names``: the names the edit left these tags with (a rename's new name, a merge's
     target). A tag of the snapshot's id under any other name is a newer tag that reused a
@@ -154,9 +157,11 @@ def restore_tags(
         among = "IN (SELECT value FROM json_each(?))"
         names = [tag[1] for tag in snapshot.tags]
         known = {name.casefold() for name in (*names, *edited_names)}
-        for (name,) in db.execute(f"SELECT name FROM tags WHERE id {among}", ids):
+        present = set()
+        for tag_id, name in db.execute(f"SELECT id, name FROM tags WHERE id {among}", ids):
             if name.casefold() not in known:
                 raise TagEditError(f"cannot undo: the tag is now {name!r}, a newer tag")
+            present.add(tag_id)
         clash = db.execute(
             f"SELECT name FROM tags WHERE id NOT {among} AND name IN "
             "(SELECT value FROM json_each(?))",
@@ -164,14 +169,18 @@ def restore_tags(
         ).fetchone()
         if clash:
             raise TagEditError(f"cannot undo: a tag named {clash[0]!r} was created since")
-        db.execute(f"DELETE FROM photo_tags WHERE tag_id {among}", ids)
+        gone = set(snapshot.tag_ids) - present
+        photos = {row[0] for row in snapshot.rows if row[1] in gone}
         db.execute(f"DELETE FROM tag_aliases WHERE tag_id {among}", ids)
+        existing = {row[0] for row in db.execute("SELECT id FROM tags")}
         db.executemany(
             "INSERT INTO tags (id, name, parent_id, display_en, display_zh, origin) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
             " parent_id = excluded.parent_id, display_en = excluded.display_en,"
             " display_zh = excluded.display_zh, origin = excluded.origin",
-            snapshot.tags,
+            # A parent deleted since leaves the tag at the top level.
+            [(*tag[:2], tag[2] if tag[2] in existing or tag[2] in gone else None, *tag[3:])
+             for tag in snapshot.tags],
         )
         # An alias the edit gave another tag (a merge's source name) is the snapshot's again.
         db.executemany(
@@ -186,11 +195,16 @@ def restore_tags(
         )
         db.executemany("UPDATE tags SET parent_id = ? WHERE id = ?",
                        [(parent, child) for child, parent in snapshot.children])
+        db.execute(
+            f"DELETE FROM photo_tags WHERE tag_id {among} AND photo_id IN "
+            "(SELECT value FROM json_each(?))",
+            (*ids, _json_ids(photos)),
+        )
         db.executemany(
-            "INSERT INTO photo_tags (photo_id, tag_id, source, state, score, model_version,"
-            " updated_at) SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM photos"
-            " WHERE id = ?)",
-            [(*row, row[0]) for row in snapshot.rows],
+            "INSERT OR REPLACE INTO photo_tags (photo_id, tag_id, source, state, score,"
+            " model_version, updated_at) SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1"
+            " FROM photos WHERE id = ?)",
+            [(*row, row[0]) for row in snapshot.rows if row[0] in photos],
         )
 
 

@@ -75,8 +75,11 @@ def open_path(path: str) -> pyexiv2.Image:
         path.encode("utf-8")
     except UnicodeEncodeError:
         # exiv2 opens files by UTF-8 name; a name that is not UTF-8 is read by Python instead.
-        with open(path, "rb") as handle:
-            return open_bytes(handle.read())
+        try:
+            with open(path, "rb") as handle:
+                return open_bytes(handle.read())
+        except OSError as exc:
+            raise Exiv2Error(f"cannot read the file ({exc.strerror})") from exc
     try:
         return pyexiv2.Image(path)
     except (RuntimeError, ValueError) as exc:

@@ -13,6 +13,7 @@ photos. ``Ranking`` names either list, for the app's grid and the command line a
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -97,9 +98,11 @@ def _nearest(
 ) -> list[Candidate]:
     """Every other photo ranked by the nearest-centroid score of ``examples`` (stored
     embeddings of the examples' size; ``counterexamples`` pull away)."""
-    dim = next((len(e) for p in examples if (e := library.embedding(p)) is not None), None)
-    if dim is None:
+    # The size most examples share: after a model switch, some may still hold the old one.
+    sizes = Counter(len(e) for p in examples if (e := library.embedding(p)) is not None)
+    if not sizes:
         raise OrganizerError(no_examples)
+    dim = sizes.most_common(1)[0][0]
     ids, x = library.embeddings(library.photo_ids_with_embedding(dim), dim)
     row_of = {pid: row for row, pid in enumerate(ids)}
     rows = [row_of[p] for p in examples if p in row_of]

@@ -104,8 +104,17 @@ class AlbumPage(QWidget):
         self.context.work.read(
             lambda library: browse.photo_ids(library, selection, order),
             lambda ids: self._show_ids(generation, ids, (selection, order)),
-            lambda message, _details: self.queryFailed.emit(message),
+            lambda message, _details: self._read_failed(generation, message),
         )
+
+    def _read_failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self._complete = True  # nothing more is coming for this refresh
+        self.queryFailed.emit(message)
+
+    def reading(self) -> bool:
+        """Whether the latest refresh is still being read."""
+        return not self._complete
 
     def _show_first_page(self, generation: int, result: object) -> None:
         if generation != self._generation or self._complete or self.model.rowCount():

@@ -262,7 +262,10 @@ class MainWindow(QMainWindow):
     def _on_job_progress(self, stage: str, done: int, _total: int) -> None:
         """Photos appear in the grid and the counts grow while a folder is being added, not
         only when the whole job ends (the pipeline commits each batch)."""
-        if done and not self._progress_reload.isActive():
+        # Not while a ranking is shown (each re-ranks every photo) or a reload is still being
+        # read: reloads must not pile up behind a slow one.
+        idle = self.album.ranking is None and not self.album.reading()
+        if done and idle and not self._progress_reload.isActive():
             self._progress_reload.start()
 
     def reload_all(self) -> None:

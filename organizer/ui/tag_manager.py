@@ -52,14 +52,23 @@ class TagEdit(QUndoCommand):
     def _failed(self) -> None:
         """The edit was refused (a name taken...): nothing changed, so no undo step."""
         self.setObsolete(True)
+        self._snapshot = None  # taken before the refused edit: nothing to put back
         stack = self._manager.context.undo
         if stack.command(stack.index() - 1) is self:
             stack.undo()  # an obsolete command leaves the stack when undone
 
     def undo(self) -> None:
-        snapshot, edited = self._snapshot, self._edited_names
-        if snapshot is not None:
-            self._manager.run(lambda library: restore_tags(library, snapshot, edited))
+        def revert(library: Library) -> None:
+            # Read here, on the edit thread: the redo that takes the snapshot ran before.
+            if self._snapshot is not None:
+                restore_tags(library, self._snapshot, self._edited_names)
+
+        self._manager.run(revert, self._undo_failed)
+
+    def _undo_failed(self) -> None:
+        """The tags changed in a way this undo cannot reverse (a newer tag took the name):
+        older steps name tags that may no longer be what they were, so the history goes."""
+        self._manager.context.undo.clear()
 
 
 class TagManager(QObject):

@@ -33,8 +33,12 @@ def system_libraries(root: Path) -> tuple[set[str], set[str]]:
     """(libraries resolved outside ``root``, packages of libraries found nowhere)."""
     found: set[str] = set()
     packages: set[str] = set()
-    for path in elf_files(root):
-        result = subprocess.run(["ldd", str(path)], capture_output=True, text=True)
+    files = list(elf_files(root))
+    # As the frozen program loads them: the bundle's own libraries first.
+    bundled = sorted({str(path.parent) for path in files if ".so" in path.name})
+    env = {**os.environ, "LD_LIBRARY_PATH": os.pathsep.join(bundled)}
+    for path in files:
+        result = subprocess.run(["ldd", str(path)], capture_output=True, text=True, env=env)
         for line in result.stdout.splitlines():
             if "not found" in line:
                 soname = line.split()[0]

@@ -22,11 +22,13 @@ if [ $build -eq 1 ]; then package=$(bash packaging/linux/build-deb.sh | tail -1)
 else package=$(ls -t "$root"/dist/organizer_*.deb | head -1); fi
 [ -f "$package" ] || fail "no package built"
 for tool in xvfb x11-utils imagemagick xdotool; do
-  dpkg -s "$tool" >/dev/null 2>&1 || $sudo apt-get install -y -q "$tool" >/dev/null
+  dpkg -s "$tool" >/dev/null 2>&1 || $sudo apt-get install -y -q "$tool" >/dev/null 2>&1 || {
+    $sudo apt-get update -q >/dev/null; $sudo apt-get install -y -q "$tool" >/dev/null; }
 done
 
 # A user with photos and a library made before the package is installed.
 user=$(mktemp -d)
+trap 'rm -rf "$user"' EXIT
 export HOME=$user/home XDG_DATA_HOME=$user/home/.local/share
 mkdir -p "$HOME/Pictures"
 cp "$root"/organizer/resources/sample_photos/*.jpg "$HOME/Pictures/"
@@ -112,5 +114,4 @@ launch -> window shown, installed package: ${packaged} s
 launch -> window shown, pip venv: ${pip_time} s
 SIZES
 cat "$out/sizes.txt"
-rm -rf "$user"
 echo "PASS"

@@ -1,6 +1,6 @@
 ; Inno Setup script for the Windows installer (packaging/README.md has the commands).
 ; Installs the PyInstaller folder (packaging/organizer.spec, built into dist\organizer) per user,
-; with a Start menu entry for the app (Organizer.exe) and "Open with" for the photo formats of
+; with a Start menu entry for the app (organizer-app.exe) and "Open with" for the photo formats of
 ; packaging/manifest.py MIME_TYPES. Not built or tested on the Linux development machines.
 #define AppVersion GetEnv("ORGANIZER_VERSION")
 #if AppVersion == ""
@@ -18,7 +18,7 @@ PrivilegesRequired=lowest
 OutputDir=..\..\dist
 OutputBaseFilename=Organizer-{#AppVersion}-setup
 SetupIconFile=..\build\organizer.ico
-UninstallDisplayIcon={app}\Organizer.exe
+UninstallDisplayIcon={app}\organizer-app.exe
 Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
@@ -33,8 +33,8 @@ Name: "zh_CN"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
 Source: "..\..\dist\organizer\*"; DestDir: "{app}"; Flags: recursesubdirs ignoreversion
 
 [Icons]
-Name: "{group}\Organizer"; Filename: "{app}\Organizer.exe"
-Name: "{userdesktop}\Organizer"; Filename: "{app}\Organizer.exe"; Tasks: desktopicon
+Name: "{group}\Organizer"; Filename: "{app}\organizer-app.exe"
+Name: "{userdesktop}\Organizer"; Filename: "{app}\organizer-app.exe"; Tasks: desktopicon
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; Flags: unchecked
@@ -42,7 +42,7 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; Flags: unchecked
 [Registry]
 ; "Open with Organizer" for JPEG, PNG, HEIC/HEIF, TIFF and WebP (manifest.MIME_TYPES).
 Root: HKCU; Subkey: "Software\Classes\Organizer.Photo"; ValueType: string; ValueData: "Photo"; Flags: uninsdeletekey
-Root: HKCU; Subkey: "Software\Classes\Organizer.Photo\shell\open\command"; ValueType: string; ValueData: """{app}\Organizer.exe"" ""%1"""
+Root: HKCU; Subkey: "Software\Classes\Organizer.Photo\shell\open\command"; ValueType: string; ValueData: """{app}\organizer-app.exe"" ""%1"""
 Root: HKCU; Subkey: "Software\Classes\.jpg\OpenWithProgids"; ValueType: string; ValueName: "Organizer.Photo"; ValueData: ""; Flags: uninsdeletevalue
 Root: HKCU; Subkey: "Software\Classes\.jpeg\OpenWithProgids"; ValueType: string; ValueName: "Organizer.Photo"; ValueData: ""; Flags: uninsdeletevalue
 Root: HKCU; Subkey: "Software\Classes\.png\OpenWithProgids"; ValueType: string; ValueName: "Organizer.Photo"; ValueData: ""; Flags: uninsdeletevalue
@@ -53,4 +53,4 @@ Root: HKCU; Subkey: "Software\Classes\.tiff\OpenWithProgids"; ValueType: string;
 Root: HKCU; Subkey: "Software\Classes\.webp\OpenWithProgids"; ValueType: string; ValueName: "Organizer.Photo"; ValueData: ""; Flags: uninsdeletevalue
 
 [Run]
-Filename: "{app}\Organizer.exe"; Description: "{cm:LaunchProgram,Organizer}"; Flags: nowait postinstall skipifsilent
+Filename: "{app}\organizer-app.exe"; Description: "{cm:LaunchProgram,Organizer}"; Flags: nowait postinstall skipifsilent
