@@ -659,3 +659,20 @@ def test_a_refused_rename_leaves_no_undo_step(qtbot, window: MainWindow, monkeyp
     qtbot.waitUntil(lambda: bool(shown), timeout=WAIT_MS)
     assert "already exists" in shown[0]
     qtbot.waitUntil(lambda: window.context.undo.count() == 0, timeout=WAIT_MS)
+
+
+def test_dates_are_shown_in_the_ui_language() -> None:
+    from PySide6.QtCore import QLocale
+
+    from organizer.ui.photo_panel import local_date
+
+    before = QLocale()
+    try:
+        QLocale.setDefault(QLocale("en_US"))
+        # (ICU puts a narrow no-break space before PM)
+        assert local_date("1999-05-25T21:00:09").replace("\u202f", " ") == "5/25/99 9:00 PM"
+        QLocale.setDefault(QLocale("zh_CN"))
+        assert local_date("1999-05-25T21:00:09") == "1999/5/25 21:00"
+        assert local_date("not a date") == "not a date"
+    finally:
+        QLocale.setDefault(before)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, QStringListModel, Qt, Signal
+from PySide6.QtCore import QDateTime, QLocale, QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -206,7 +206,7 @@ class PhotoPanel(QWidget):
         if details.width and details.height:
             lines.append(f"{details.width} × {details.height}")
         if details.taken_at:
-            lines.append(self.tr("Taken {date}").format(date=details.taken_at))
+            lines.append(self.tr("Taken {date}").format(date=local_date(details.taken_at)))
         if details.error:
             lines.append(self.tr("Could not be tagged: {error}").format(error=details.error))
         elif details.tagged_model is None:
@@ -255,6 +255,15 @@ class PhotoPanel(QWidget):
     def _on_tags_changed(self, photo_ids: list) -> None:
         if set(photo_ids) & set(self._photo_ids):
             self.reload()
+
+
+def local_date(taken_at: str) -> str:
+    """An EXIF date as the UI's locale writes it ("1999-05-25T21:00:09" -> "5/25/99 9:00 PM"
+    in English, "1999/5/25 21:00" in Chinese); text that is no ISO date is shown as it is."""
+    moment = QDateTime.fromString(taken_at, Qt.DateFormat.ISODate)
+    if not moment.isValid():
+        return taken_at
+    return QLocale().toString(moment, QLocale.FormatType.ShortFormat)
 
 
 def _single(library: Library, photo_id: int) -> tuple[PhotoDetails | None, QImage | str]:

@@ -24,6 +24,7 @@ TRANSLATIONS_DIR = _translations_dir()
 def install_translators(application: QApplication, language: str | None) -> list[QTranslator]:
     """Install Organizer's and Qt's own translations; returns them (they must stay alive)."""
     locale = QLocale(language) if language and language != "system" else QLocale.system()
+    QLocale.setDefault(locale)  # dates and numbers in the UI's language
     installed = []
     ours = QTranslator(application)
     if ours.load(locale, "organizer", "_", str(TRANSLATIONS_DIR)):

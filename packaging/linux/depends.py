@@ -26,7 +26,10 @@ def elf_files(root: Path):
 
 # Libraries only optional plugins use that a build machine without a Wayland desktop lacks:
 # soname -> the Debian package that has it.
-NOT_ON_BUILD_MACHINE = {"libwayland-cursor.so.0": "libwayland-cursor0"}
+NOT_ON_BUILD_MACHINE = {
+    "libwayland-cursor.so.0": "libwayland-cursor0",
+    "libwayland-egl.so.1": "libwayland-egl1",
+}
 
 
 def system_libraries(root: Path) -> tuple[set[str], set[str]]:
