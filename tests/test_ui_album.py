@@ -312,10 +312,27 @@ def test_date_order_puts_undated_photos_last_and_pages_agree(window: MainWindow)
     dated = sorted((r for r in rows if r[1]), key=lambda r: (r[1], r[2]))
     undated = sorted((r for r in rows if not r[1]), key=lambda r: r[2])
     expected = [r[0] for r in dated + undated]
-    order = browse.SortOrder.DATE_TAKEN
-    assert browse.photo_ids(library, browse.Filter(), order) == expected
-    for limit in (1, len(dated), len(dated) + 3, len(rows) + 5):
-        assert browse.photo_ids(library, browse.Filter(), order, limit=limit) == expected[:limit]
+    newest = [r[0] for r in reversed(dated)] + [r[0] for r in reversed(undated)]
+    for order, want in ((browse.SortOrder.DATE_TAKEN, expected),
+                        (browse.SortOrder.DATE_NEWEST, newest)):
+        assert browse.photo_ids(library, browse.Filter(), order) == want
+        for limit in (1, len(dated), len(dated) + 3, len(rows) + 5):
+            assert browse.photo_ids(library, browse.Filter(), order, limit=limit) == want[:limit]
+
+
+def test_both_sort_directions_from_the_view_menu(qtbot, window: MainWindow) -> None:
+    """View → Sort by Name, Z to A (and back): the grid follows, in the order the index holds."""
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    actions = {a.text(): a for a in view_menu.actions()}
+
+    def paths() -> list[str | None]:
+        return [window.album.model.path_at(r) for r in range(window.album.model.rowCount())]
+
+    actions["Sort by Name, &Z to A"].trigger()
+    qtbot.waitUntil(lambda: paths() == sorted(paths(), reverse=True) and len(paths()) == 40,
+                    timeout=WAIT_MS)
+    actions["Sort by &Name, A to Z"].trigger()
+    qtbot.waitUntil(lambda: paths() == sorted(paths()) and len(paths()) == 40, timeout=WAIT_MS)
 
 
 def test_tag_overview_matches_separate_queries(window: MainWindow) -> None:

@@ -19,8 +19,10 @@ from organizer.library.store import Library, PhotoTag, _json_ids
 
 
 class SortOrder(Enum):
-    DATE_TAKEN = "date"
-    NAME = "name"
+    DATE_TAKEN = "date"  # oldest first
+    DATE_NEWEST = "date-newest"
+    NAME = "name"  # A to Z
+    NAME_DESCENDING = "name-descending"
 
 
 # Each sort is one or more (condition, ORDER BY) parts read one after the other. Photos without a
@@ -32,7 +34,12 @@ _ORDER_PARTS: dict[SortOrder, tuple[tuple[str, str], ...]] = {
         ("taken_at IS NOT NULL", "taken_at, path"),
         ("taken_at IS NULL", "path"),
     ),
+    SortOrder.DATE_NEWEST: (  # undated photos still last; both parts walk the indexes backwards
+        ("taken_at IS NOT NULL", "taken_at DESC, path DESC"),
+        ("taken_at IS NULL", "path DESC"),
+    ),
     SortOrder.NAME: (("1", "path"),),
+    SortOrder.NAME_DESCENDING: (("1", "path DESC"),),
 }
 
 

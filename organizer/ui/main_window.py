@@ -190,8 +190,10 @@ class MainWindow(QMainWindow):
         view = bar.addMenu(self.tr("&View"))
         sort_group = QActionGroup(self)
         for label, order in (
-            (self.tr("Sort by &Date Taken"), SortOrder.DATE_TAKEN),
-            (self.tr("Sort by &Name"), SortOrder.NAME),
+            (self.tr("Sort by &Date Taken, Oldest First"), SortOrder.DATE_TAKEN),
+            (self.tr("Sort by Date Taken, Ne&west First"), SortOrder.DATE_NEWEST),
+            (self.tr("Sort by &Name, A to Z"), SortOrder.NAME),
+            (self.tr("Sort by Name, &Z to A"), SortOrder.NAME_DESCENDING),
         ):
             action = view.addAction(label)
             action.setCheckable(True)

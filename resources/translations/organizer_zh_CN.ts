@@ -142,172 +142,182 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="57" />
+        <location filename="../../organizer/ui/main_window.py" line="60" />
         <source>Organizer</source>
         <translation>Organizer</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="154" />
+        <location filename="../../organizer/ui/main_window.py" line="163" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="155" />
+        <location filename="../../organizer/ui/main_window.py" line="164" />
         <source>&amp;Add Folder…</source>
         <translation>添加文件夹(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="157" />
+        <location filename="../../organizer/ui/main_window.py" line="166" />
         <source>&amp;Rescan All Folders</source>
         <translation>重新扫描所有文件夹(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="159" />
+        <location filename="../../organizer/ui/main_window.py" line="168" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="163" />
+        <location filename="../../organizer/ui/main_window.py" line="172" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="165" />
+        <location filename="../../organizer/ui/main_window.py" line="174" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="166" />
+        <location filename="../../organizer/ui/main_window.py" line="175" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="168" />
+        <location filename="../../organizer/ui/main_window.py" line="177" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="173" />
+        <location filename="../../organizer/ui/main_window.py" line="182" />
         <source>Select &amp;All</source>
         <translation>全选(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="176" />
+        <location filename="../../organizer/ui/main_window.py" line="185" />
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="178" />
+        <location filename="../../organizer/ui/main_window.py" line="187" />
         <source>Add &amp;Tag to Selection</source>
         <translation>为所选照片添加标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="181" />
+        <location filename="../../organizer/ui/main_window.py" line="190" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="184" />
-        <source>Sort by &amp;Date Taken</source>
-        <translation>按拍摄日期排序(&amp;D)</translation>
+        <location filename="../../organizer/ui/main_window.py" line="193" />
+        <source>Sort by &amp;Date Taken, Oldest First</source>
+        <translation>按拍摄日期排序，最早的在前(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="185" />
-        <source>Sort by &amp;Name</source>
-        <translation>按名称排序(&amp;N)</translation>
+        <location filename="../../organizer/ui/main_window.py" line="194" />
+        <source>Sort by Date Taken, Ne&amp;west First</source>
+        <translation>按拍摄日期排序，最新的在前(&amp;W)</translation>
     </message>
     <message>
         <location filename="../../organizer/ui/main_window.py" line="195" />
+        <source>Sort by &amp;Name, A to Z</source>
+        <translation>按名称排序，A 到 Z(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/main_window.py" line="196" />
+        <source>Sort by Name, &amp;Z to A</source>
+        <translation>按名称排序，Z 到 A(&amp;Z)</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/main_window.py" line="206" />
         <source>Tag Names in &amp;English</source>
         <translation>标签名使用英文(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="196" />
+        <location filename="../../organizer/ui/main_window.py" line="207" />
         <source>Tag Names in &amp;Chinese (简体中文)</source>
         <translation>标签名使用中文(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="206" />
+        <location filename="../../organizer/ui/main_window.py" line="217" />
         <source>Show &amp;All Photos</source>
         <translation>显示全部照片(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="210" />
+        <location filename="../../organizer/ui/main_window.py" line="221" />
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="211" />
+        <location filename="../../organizer/ui/main_window.py" line="222" />
         <source>Re&amp;view a Tag…</source>
         <translation>审阅标签(&amp;V)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="214" />
+        <location filename="../../organizer/ui/main_window.py" line="225" />
         <source>Find &amp;Similar Photos</source>
         <translation>查找相似照片(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="218" />
+        <location filename="../../organizer/ui/main_window.py" line="229" />
         <source>&amp;Rename Tag…</source>
         <translation>重命名标签(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="219" />
+        <location filename="../../organizer/ui/main_window.py" line="230" />
         <source>&amp;Merge Tags…</source>
         <translation>合并标签(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="220" />
+        <location filename="../../organizer/ui/main_window.py" line="231" />
         <source>&amp;Delete Tag…</source>
         <translation>删除标签(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="225" />
+        <location filename="../../organizer/ui/main_window.py" line="236" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="226" />
+        <location filename="../../organizer/ui/main_window.py" line="237" />
         <source>&amp;About Organizer</source>
         <translation>关于 Organizer(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="342" />
+        <location filename="../../organizer/ui/main_window.py" line="362" />
         <source>{count} photos</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="344" />
+        <location filename="../../organizer/ui/main_window.py" line="364" />
         <source>{count} photos match</source>
         <translation>{count} 张照片符合</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="365" />
+        <location filename="../../organizer/ui/main_window.py" line="385" />
         <source>Review a tag</source>
         <translation>审阅标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="365" />
+        <location filename="../../organizer/ui/main_window.py" line="385" />
         <source>Photos to review for:</source>
         <translation>要审阅照片的标签：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="409" />
+        <location filename="../../organizer/ui/main_window.py" line="429" />
         <source>Add a photo folder</source>
         <translation>添加照片文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="414" />
+        <location filename="../../organizer/ui/main_window.py" line="434" />
         <source>Adding {folder}</source>
         <translation>正在添加 {folder}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="427" />
+        <location filename="../../organizer/ui/main_window.py" line="447" />
         <source>Remove folder</source>
         <translation>移除文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="429" />
+        <location filename="../../organizer/ui/main_window.py" line="449" />
         <source>Stop watching {path}?
 
 Its photos leave the library with their tags and corrections. The files themselves are not touched.</source>
@@ -316,72 +326,72 @@ Its photos leave the library with their tags and corrections. The files themselv
 其中的照片及其标签和修正将从图库中移除。文件本身不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="443" />
+        <location filename="../../organizer/ui/main_window.py" line="463" />
         <source>Retagging {folder}</source>
         <translation>正在为 {folder} 重新打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="449" />
+        <location filename="../../organizer/ui/main_window.py" line="469" />
         <source>all folders</source>
         <translation>所有文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="451" />
+        <location filename="../../organizer/ui/main_window.py" line="471" />
         <source>Scanning {folder}</source>
         <translation>正在扫描 {folder}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="468" />
+        <location filename="../../organizer/ui/main_window.py" line="488" />
         <source>Writing tags under {folder}</source>
         <translation>正在写入 {folder} 下的标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="484" />
+        <location filename="../../organizer/ui/main_window.py" line="504" />
         <source>{count} file(s) could not be written.</source>
         <translation>{count} 个文件无法写入。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="490" />
+        <location filename="../../organizer/ui/main_window.py" line="510" />
         <source>Could not open a file manager for {path}</source>
         <translation>无法为 {path} 打开文件管理器</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="516" />
+        <location filename="../../organizer/ui/main_window.py" line="536" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="517" />
+        <location filename="../../organizer/ui/main_window.py" line="537" />
         <source>Add Tag…</source>
         <translation>添加标签…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="518" />
+        <location filename="../../organizer/ui/main_window.py" line="538" />
         <source>Find Similar Photos</source>
         <translation>查找相似照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="520" />
+        <location filename="../../organizer/ui/main_window.py" line="540" />
         <source>Retag {count} Photo(s)</source>
         <translation>重新为 {count} 张照片打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="522" />
+        <location filename="../../organizer/ui/main_window.py" line="542" />
         <source>Retagging {count} photo(s)</source>
         <translation>正在为 {count} 张照片重新打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="529" />
+        <location filename="../../organizer/ui/main_window.py" line="549" />
         <source>Show in File Manager</source>
         <translation>在文件管理器中显示</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="553" />
+        <location filename="../../organizer/ui/main_window.py" line="573" />
         <source>About Organizer</source>
         <translation>关于 Organizer</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="555" />
+        <location filename="../../organizer/ui/main_window.py" line="575" />
         <source>Organizer tags your photos with a local model, lets you correct the tags, and keeps every tag's provenance.
 
 Library: {path}</source>
@@ -962,65 +972,65 @@ Library: {path}</source>
 <context>
     <name>TagManager</name>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="86" />
-        <location filename="../../organizer/ui/tag_manager.py" line="91" />
+        <location filename="../../organizer/ui/tag_manager.py" line="95" />
+        <location filename="../../organizer/ui/tag_manager.py" line="100" />
         <source>Rename tag</source>
         <translation>重命名标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="86" />
+        <location filename="../../organizer/ui/tag_manager.py" line="95" />
         <source>Tag to rename:</source>
         <translation>要重命名的标签：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="92" />
+        <location filename="../../organizer/ui/tag_manager.py" line="101" />
         <source>New name for “{tag}”:</source>
         <translation>“{tag}”的新名称：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="98" />
+        <location filename="../../organizer/ui/tag_manager.py" line="107" />
         <source>Rename “{old}” to “{new}”</source>
         <translation>将“{old}”重命名为“{new}”</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="103" />
-        <location filename="../../organizer/ui/tag_manager.py" line="107" />
+        <location filename="../../organizer/ui/tag_manager.py" line="112" />
+        <location filename="../../organizer/ui/tag_manager.py" line="116" />
         <source>Merge tags</source>
         <translation>合并标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="103" />
+        <location filename="../../organizer/ui/tag_manager.py" line="112" />
         <source>Tag to merge away:</source>
         <translation>要合并掉的标签：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="108" />
+        <location filename="../../organizer/ui/tag_manager.py" line="117" />
         <source>Merge “{tag}” into:</source>
         <translation>将“{tag}”合并到：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="113" />
+        <location filename="../../organizer/ui/tag_manager.py" line="122" />
         <source>Merge “{tag}” into “{target}”</source>
         <translation>将“{tag}”合并到“{target}”</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="118" />
-        <location filename="../../organizer/ui/tag_manager.py" line="123" />
+        <location filename="../../organizer/ui/tag_manager.py" line="127" />
+        <location filename="../../organizer/ui/tag_manager.py" line="132" />
         <source>Delete tag</source>
         <translation>删除标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="118" />
+        <location filename="../../organizer/ui/tag_manager.py" line="127" />
         <source>Tag to delete:</source>
         <translation>要删除的标签：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="125" />
+        <location filename="../../organizer/ui/tag_manager.py" line="134" />
         <source>Delete “{tag}” from every photo, with your confirmations and rejections of it? Edit → Undo (Ctrl+Z) brings it back. A model tag comes back as a suggestion at the next retag.</source>
         <translation>从所有照片中删除“{tag}”及您对它的确认和拒绝？编辑 → 撤销(Ctrl+Z)可以恢复。模型标签会在下次重新打标签时作为建议重新出现。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="132" />
+        <location filename="../../organizer/ui/tag_manager.py" line="141" />
         <source>Delete “{tag}”</source>
         <translation>删除“{tag}”</translation>
     </message>
