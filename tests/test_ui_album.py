@@ -693,3 +693,21 @@ def test_dates_are_shown_in_the_ui_language() -> None:
         assert local_date("not a date") == "not a date"
     finally:
         QLocale.setDefault(before)
+
+
+def test_an_empty_result_says_why_as_the_command_line_does(qtbot, window: MainWindow) -> None:
+    from tests.helpers import run_cli
+
+    window.tags.search.set_query("unicorn")
+    text = window.album.no_matches.text
+    qtbot.waitUntil(lambda: "no tag named “unicorn”" in text(), timeout=WAIT_MS)
+    assert window.album.model.rowCount() == 0
+    cli = run_cli("search", "unicorn", library=window.context.app.library_dir)
+    assert "no tag named 'unicorn'" in cli.stderr
+
+    # Search limited to a folder: the message says so, and how to search everything.
+    library = window.context.library
+    second = next(p for _, p in library.folders()) / "second"
+    window.tags.search.set_query("reddish AND NOT reddish")  # matches nothing anywhere
+    window.folders.folderSelected.emit(second)
+    qtbot.waitUntil(lambda: "second" in text() and "Show All Photos" in text(), timeout=WAIT_MS)

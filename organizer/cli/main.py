@@ -18,7 +18,7 @@ from organizer.app import App, open_app
 from organizer.cli.progress import TerminalProgress
 from organizer.errors import OrganizerError
 from organizer.ingest.pipeline import ScanReport
-from organizer.library.query import parse_query, query_terms
+from organizer.library import browse
 from organizer.library.tag_names import valid_tag_name
 from organizer.text import json_text, printable
 
@@ -159,9 +159,8 @@ def run_retag(app: App, args: argparse.Namespace) -> int:
 
 def run_search(app: App, args: argparse.Namespace) -> int:
     ids = app.library.search(args.query, limit=args.limit)
-    for name in sorted(query_terms(parse_query(args.query))):
-        if app.library.tag_id(name) is None:
-            print(f"organizer: note: no tag named {name!r} in this library", file=sys.stderr)
+    for name in browse.unknown_tags(app.library, args.query):
+        print(f"organizer: note: no tag named {name!r} in this library", file=sys.stderr)
     paths = app.library.photo_paths(ids)
     if args.json:
         print(json.dumps({"query": args.query, "count": len(paths), "paths": paths}))

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from organizer.errors import QuerySyntaxError
 from organizer.library.paths import on_disk, stored
-from organizer.library.query import compile_query, parse_query
+from organizer.library.query import compile_query, parse_query, query_terms
 from organizer.library.store import Library, PhotoTag, _json_ids
 
 
@@ -160,6 +161,18 @@ def photo_ids(
         sql += " LIMIT ?"
         ids.extend(row[0] for row in library.database.execute(sql, [*params, limit - len(ids)]))
     return ids
+
+
+def unknown_tags(library: Library, query: str | None) -> list[str]:
+    """The names in ``query`` that are no tag of this library (what "no photos match" is
+    often really about); a query that does not parse has none to report."""
+    if not query or not query.strip():
+        return []
+    try:
+        terms = query_terms(parse_query(query))
+    except QuerySyntaxError:
+        return []
+    return sorted(name for name in terms if library.tag_id(name) is None)
 
 
 def photo_rows(library: Library, ids: Sequence[int]) -> dict[int, PhotoRow]:

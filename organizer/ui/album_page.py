@@ -161,9 +161,23 @@ class AlbumPage(QWidget):
             self.model.refresh_rows(selected)
         else:
             self._restore(selected, current, scroll, previous if requery else [])
+        if not ids and isinstance(query[0], Filter):
+            self._explain_no_matches(query[0])
         self._stack.setCurrentWidget(self.view if ids else self.no_matches)
         self.shown.emit()
         self.idsLoaded.emit(len(ids))  # type: ignore[arg-type]
+
+    def _explain_no_matches(self, selection: Filter) -> None:
+        self.no_matches.explain([], selection.folder)
+        self.context.work.read(
+            lambda library: browse.unknown_tags(library, selection.query),
+            lambda unknown: self._show_unknown_tags(selection, unknown),
+            lambda _message, _details: None,
+        )
+
+    def _show_unknown_tags(self, selection: Filter, unknown: object) -> None:
+        if selection == self.filter and self.ranking is None:
+            self.no_matches.explain(unknown, selection.folder)  # type: ignore[arg-type]
 
     def _restore(
         self, selected: list[int], current: int | None, scroll: int, previous: list[int]

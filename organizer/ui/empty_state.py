@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
+
+from organizer.text import printable
 
 
 class EmptyState(QWidget):
@@ -47,10 +52,25 @@ class EmptyState(QWidget):
 
 
 class NoMatches(QLabel):
-    """Shown instead of an empty grid when a filter matches nothing."""
+    """Shown instead of an empty grid when a filter matches nothing, with why: tag names the
+    library does not have (what the command line notes too), and the folder the search is
+    limited to."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
-        self.setText(self.tr("No photos match this filter."))
+        self.explain([], None)
+
+    def explain(self, unknown_tags: Sequence[str], folder: Path | None) -> None:
+        lines = []
+        for name in unknown_tags:
+            lines.append(self.tr("There is no tag named “{tag}” in this library.").format(
+                tag=printable(name)))
+        if folder is not None:
+            lines.append(self.tr(
+                "No photos in {folder} match this filter. View → Show All Photos "
+                "(Ctrl+Shift+A) searches the whole library.").format(folder=printable(folder)))
+        if not lines:
+            lines.append(self.tr("No photos match this filter."))
+        self.setText("\n".join(lines))

@@ -3,17 +3,17 @@
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../organizer/ui/empty_state.py" line="17" />
+        <location filename="../../organizer/ui/empty_state.py" line="22" />
         <source>Your library is empty</source>
         <translation>您的图库是空的</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/empty_state.py" line="25" />
+        <location filename="../../organizer/ui/empty_state.py" line="30" />
         <source>Add a folder of photos. Organizer watches it, tags every photo with its model and lets you browse albums by tag. Your files are not moved.</source>
         <translation>添加一个照片文件夹。Organizer 会监视它，用模型为每张照片打标签，并让您按标签浏览相册。您的文件不会被移动。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/empty_state.py" line="35" />
+        <location filename="../../organizer/ui/empty_state.py" line="40" />
         <source>Add a photo folder…</source>
         <translation>添加照片文件夹…</translation>
     </message>
@@ -431,7 +431,17 @@ Library: {path}</source>
 <context>
     <name>NoMatches</name>
     <message>
-        <location filename="../../organizer/ui/empty_state.py" line="56" />
+        <location filename="../../organizer/ui/empty_state.py" line="68" />
+        <source>There is no tag named “{tag}” in this library.</source>
+        <translation>此图库中没有名为“{tag}”的标签。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/empty_state.py" line="72" />
+        <source>No photos in {folder} match this filter. View → Show All Photos (Ctrl+Shift+A) searches the whole library.</source>
+        <translation>{folder} 中没有符合此筛选条件的照片。视图 → 显示所有照片(Ctrl+Shift+A)可搜索整个图库。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/empty_state.py" line="75" />
         <source>No photos match this filter.</source>
         <translation>没有符合此筛选条件的照片。</translation>
     </message>

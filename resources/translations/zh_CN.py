@@ -172,6 +172,9 @@ ZH = {
         "从所有照片中删除“{tag}”及您对它的确认和拒绝？编辑 → 撤销(Ctrl+Z)可以恢复。模型标签会在下次重新打标签时作为建议重新出现。"
     ),
     "Rename “{old}” to “{new}”": "将“{old}”重命名为“{new}”",
+    "There is no tag named “{tag}” in this library.": "此图库中没有名为“{tag}”的标签。",
+    "No photos in {folder} match this filter. View → Show All Photos (Ctrl+Shift+A) searches the "
+    "whole library.": "{folder} 中没有符合此筛选条件的照片。视图 → 显示所有照片(Ctrl+Shift+A)可搜索整个图库。",
     "Sort by &Date Taken, Oldest First": "按拍摄日期排序，最早的在前(&D)",
     "Sort by Date Taken, Ne&west First": "按拍摄日期排序，最新的在前(&W)",
     "Sort by &Name, A to Z": "按名称排序，A 到 Z(&N)",
