@@ -238,15 +238,28 @@ def test_gui_opens_a_photo_given_on_the_command_line(qtbot, tmp_path, shared_dat
     from organizer.ui.application import run_app
     from organizer.ui.main_window import MainWindow
 
-    photo = next((shared_data / "photos" / "coco128" / "images").glob("*.jpg"))
+    photo, later = sorted((shared_data / "photos" / "coco128" / "images").glob("*.jpg"))[:2]
     app = open_app(tmp_path / "library")
     seen = {}
 
     def look_and_close() -> None:
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        window = next(w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, MainWindow) and w.isVisible())
         viewer = window.viewer
         qtbot.waitUntil(lambda: viewer._image is not None, timeout=20000)
         seen["path"] = viewer._path
+        # "Open with" again while the app runs: the second start hands the photo over and
+        # quits; no second window, no second watcher on the library.
+        second = subprocess.Popen(
+            [sys.executable, "-m", "organizer", "--library", str(tmp_path / "library"),
+             "gui", str(later)],
+            env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "QT_QPA_PLATFORM": "offscreen"},
+            cwd=REPO_ROOT,
+        )
+        qtbot.waitUntil(lambda: second.poll() is not None, timeout=60000)
+        seen["second exit"] = second.returncode
+        qtbot.waitUntil(lambda: viewer._path == str(later) and viewer._image is not None,
+                        timeout=20000)
         window.close()
 
     from PySide6.QtCore import QTimer
@@ -257,3 +270,4 @@ def test_gui_opens_a_photo_given_on_the_command_line(qtbot, tmp_path, shared_dat
     finally:
         app.close()
     assert seen["path"] == str(photo)
+    assert seen["second exit"] == 0

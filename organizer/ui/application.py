@@ -16,6 +16,7 @@ from organizer.ui.context import LibraryEvents, UiContext
 from organizer.ui.errors import ExceptionReporter
 from organizer.ui.jobs import BackgroundWork
 from organizer.ui.main_window import MainWindow
+from organizer.ui.single_instance import InstanceServer, hand_over
 from organizer.ui.translations import install_translators
 from organizer.ui.watch_bridge import WatchBridge
 
@@ -63,20 +64,33 @@ def configure_application(application: QApplication) -> None:
     application.setWindowIcon(app_icon())
 
 
+def _bring_forward(window: MainWindow, photos: Sequence[str]) -> None:
+    """A later start on this library: show its photo, and this window in front."""
+    if photos:
+        window.open_photo(photos[0])
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
+
+
 def run_app(app: App, argv: list[str] | None = None, photos: Sequence[str] = ()) -> int:
     application = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    if hand_over(app.library_dir, photos):
+        return 0  # the app already open on this library shows them
     configure_application(application)  # type: ignore[arg-type]
     translators = install_translators(application, app.library.setting("ui_language"))
     context = build_context(app, application, watch=True)
     window = MainWindow(context)
     reporter = ExceptionReporter(lambda: window)
     reporter.install()
+    server = InstanceServer(app.library_dir, lambda later: _bring_forward(window, later))
     try:
         window.show()
         if photos:
             window.open_photo(photos[0])
         return application.exec()
     finally:
+        server.close()
         reporter.uninstall()
         if context.watcher is not None:
             context.watcher.shutdown()  # already done when the window closed; this is cheap
