@@ -711,3 +711,19 @@ def test_an_empty_result_says_why_as_the_command_line_does(qtbot, window: MainWi
     window.tags.search.set_query("reddish AND NOT reddish")  # matches nothing anywhere
     window.folders.folderSelected.emit(second)
     qtbot.waitUntil(lambda: "second" in text() and "Show All Photos" in text(), timeout=WAIT_MS)
+
+
+def test_tags_menu_review_offers_every_tag(qtbot, window: MainWindow, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    offered: list[list[str]] = []
+
+    def choose(_parent, _title, _label, names, *_rest):
+        offered.append(list(names))
+        return "bluish", True
+
+    monkeypatch.setattr(QInputDialog, "getItem", choose)
+    window._choose_review_tag()
+    assert set(offered[0]) >= {"reddish", "greenish", "bluish", "bright"}
+    qtbot.waitUntil(lambda: window.album.ranking is not None, timeout=WAIT_MS)
+    assert window.album.ranking.tag == "bluish"

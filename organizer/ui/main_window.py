@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
         self.album.view.setFocus()
 
     def _choose_review_tag(self) -> None:
-        names = [tag.name for tag in browse.all_tags(self.context.library)]
+        names = self.tag_manager.names()  # read off the GUI thread with the tag panel's counts
         if not names:
             return
         name, ok = QInputDialog.getItem(

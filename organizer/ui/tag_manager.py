@@ -81,11 +81,12 @@ class TagManager(QObject):
     def set_tags(self, tags: Sequence[TagCount]) -> None:
         self._tags = list(tags)
 
-    def _names(self) -> list[str]:
+    def names(self) -> list[str]:
+        """Every tag of the library, as the last off-thread read of the tag panel found them."""
         return [tag.name for tag in self._tags]
 
     def _pick(self, title: str, label: str, exclude: str | None = None) -> str | None:
-        names = [name for name in self._names() if name != exclude]
+        names = [name for name in self.names() if name != exclude]
         if not names:
             return None
         name, ok = QInputDialog.getItem(self.window, title, label, names, 0, False)
