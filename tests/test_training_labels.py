@@ -167,3 +167,34 @@ def test_coco_photos_rule_out_flowers_unless_a_plant_or_vase_is_there(shared_dat
     assert with_plant.any() and not with_plant.all()
     assert (matrix.known[:, flower] > 0).tolist() == (~with_plant).tolist()
     assert not matrix.labels[:, flower].any()
+
+
+def test_few_shot_measure_judges_a_tag_only_where_a_set_says_whether_it_is_there(
+    shared_data: Path,
+) -> None:
+    from training.labelled_embeddings import LabelledEmbeddings, read_sets
+    from training.measure_few_shot import concepts, set_truth
+
+    photos = shared_data / "photos"
+    wanted = {"miml-scene-dev", "cats-dogs-kaggle", "people-humanseg"}
+    entries = [e for e in read_sets(photos) if e[0] in wanted]
+    data = LabelledEmbeddings(
+        np.array([name for name, _, _ in entries]), np.array([p.name for _, p, _ in entries]),
+        [labels for _, _, labels in entries], np.zeros((len(entries), 1), dtype=np.float32))
+    truth = set_truth(data, photos)
+    row = {name: i for i, name in enumerate(truth.tag_names)}
+    miml = data.sets == "miml-scene-dev"
+    mountains = np.array(["mountains" in labels for labels in data.labels])
+    # MIML's "mountains" is the tag mountain, and its other photos are known not to show one.
+    assert truth.labels[mountains, row["mountain"]].all()
+    assert truth.known[miml, row["mountain"]].all()
+    # A pet photo says nothing about a person in it; a landscape of MIML says there is none.
+    pets = data.sets == "cats-dogs-kaggle"
+    assert not truth.known[pets, row["person"]].any()
+    assert truth.known[miml, row["person"]].all() and not truth.labels[miml, row["person"]].any()
+    measured = {(s, truth.tag_names[c]) for s, c in concepts(data, truth)}
+    assert {("miml-scene-dev", "mountain"), ("people-humanseg", "person")} <= measured
+    # Cats have known negatives only among these dogs, fewer than the cats: not measured.
+    assert ("cats-dogs-kaggle", "cat") not in measured
+    # Only what a set names is a concept of it: MIML names no "outdoor", though it is known.
+    assert ("miml-scene-dev", "outdoor") not in measured

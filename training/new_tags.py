@@ -22,6 +22,7 @@ def add_new_tags(fit: FitResult, embeddings: np.ndarray, tasks: list[TagTask]) -
     stats = few_shot.EmbeddingStats.of(library)
     head = fit.head
     columns: list[tuple[np.ndarray, float]] = []
+    thresholds: list[float] = []  # NaN: never suggested on its own
     reports = list(fit.reports)
     for task in tasks:
         positives = embeddings[task.rows[task.labels == 1]]
@@ -29,7 +30,8 @@ def add_new_tags(fit: FitResult, embeddings: np.ndarray, tasks: list[TagTask]) -
         tag = few_shot.centroid_tag(stats, positives, library, negatives)
         columns.append(tag.head_column())
         loo = few_shot.leave_one_out_scores(stats, positives, negatives)
-        shown = tag.scores(embeddings) >= tag.threshold
+        shown = tag.shown(embeddings)
+        thresholds.append(0.5 if tag.coherent else np.nan)
         corrected = np.zeros(len(embeddings), bool)
         corrected[task.rows] = True
         reports.append(
@@ -41,7 +43,7 @@ def add_new_tags(fit: FitResult, embeddings: np.ndarray, tasks: list[TagTask]) -
                 errors_before=len(positives),  # the old model has no such tag
                 errors_after=int((loo < tag.threshold).sum()) if len(loo) else 0,
                 threshold_before=None,
-                threshold_after=0.5,
+                threshold_after=0.5 if tag.coherent else None,
                 held_out_ap=None,
                 suggested_before=0.0,
                 suggested_after=float(shown[~corrected].mean()),
@@ -49,7 +51,6 @@ def add_new_tags(fit: FitResult, embeddings: np.ndarray, tasks: list[TagTask]) -
         )
     weights = np.stack([w for w, _ in columns], axis=1).astype(np.float32)
     biases = np.array([b for _, b in columns], dtype=np.float32)
-    n_new = len(tasks)
     extended = head.with_new_columns(weights, biases)
-    thresholds = np.concatenate([fit.thresholds, np.full(n_new, 0.5)])
-    return FitResult(extended, thresholds, reports, fit.history)
+    return FitResult(extended, np.concatenate([fit.thresholds, thresholds]), reports,
+                     fit.history)

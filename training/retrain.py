@@ -36,9 +36,9 @@ from training.retrain_fit import fit_corrections
 from training.retrain_results import EPOCHS, FOLDS, L2, Cancelled, FitResult, TagTask
 
 # A user's own tag becomes a model tag once it has this many confirmed photos. Measured with
-# ``python -m training.measure_few_shot`` (60 concepts the model does not know, leave-concept-
-# out, docs/retraining.md): at the shipped threshold, precision is 0.66 from 3 examples, 0.75
-# from 5, 0.80 from 10; mean AP 0.59 / 0.63 / 0.66.
+# ``python -m training.measure_few_shot`` (59 concepts of the labelled sets, leave-concept-out,
+# docs/retraining.md): at the shipped threshold, precision is 0.71 from 3 examples, 0.80 from 5,
+# 0.84 from 10; mean AP 0.67 / 0.70 / 0.73. From 1 example there is no threshold to choose.
 MIN_CONFIRMED_EXAMPLES = 5
 # Uncorrected photos only anchor the refitted tags to their current behaviour; beyond this many
 # (a random sample) they add time but no information a 1705-parameter model can use.
@@ -300,6 +300,9 @@ def _summary(
         "retrained_tags": [t.name for t in tasks if t.index is not None],
         "waiting_for_examples": waiting,
         "min_confirmed_examples": options.min_examples,
+        # New tags whose confirmed photos have little in common: never suggested on their own.
+        "unsuggested_new_tags": [r.tag for r in fit.reports
+                                 if r.new and r.threshold_after is None],
         "photos": data.total_photos,
         "training_photos": int(len(data.photo_ids)),
         "corrections": int(sum(len(r) for r, _ in data.corrections.values())),
@@ -335,7 +338,9 @@ def _write_manifest(
         "tags": tags,
         "threshold_rule": "retrained tags: weighted-F1 optimum on held-out (K-fold) scores; "
                           "new tags: nearest-centroid score, 0.5 at the 70th percentile of the "
-                          "examples' leave-one-out scores, shown on at most 25% of the library; "
+                          "examples' leave-one-out scores, shown on at most 25% of the library, "
+                          "not suggested if a typical example stands out from less than 80% of "
+                          "it; "
                           "other tags: unchanged from the parent model",
         "training": summary,
         "files": {f: file_digest(staging / f) for f in ("model.onnx", HEAD_FILE)},

@@ -128,4 +128,7 @@ def print_summary(summary: dict) -> None:
     for name, count in sorted(summary["waiting_for_examples"].items()):
         print(f"{name}: {count} confirmed photos; a new tag needs "
               f"{summary['min_confirmed_examples']}")
+    for name in summary.get("unsuggested_new_tags", []):
+        print(f"{printable(name)}: its confirmed photos have little in common, so it is not "
+              f"suggested on its own; 'organizer suggest {printable(name)}' lists photos like them")
     print(f"model {summary['version']}: {summary['decision']}")

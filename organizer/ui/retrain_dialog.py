@@ -342,8 +342,13 @@ class RetrainDialog(QDialog):
         self.table.show()
         self.results.show()
         self._show_changes(event.get("gate", {}).get("changes", []))
-        self.decision.setText(self.tr("Model %1: %2").replace("%1", event["version"]).replace(
-            "%2", event["decision"]))
+        text = self.tr("Model %1: %2").replace("%1", event["version"]).replace(
+            "%2", event["decision"])
+        for name in event.get("unsuggested_new_tags", []):
+            text += "\n" + self.tr(
+                "“%1”: its confirmed photos have little in common, so it is not suggested on "
+                "its own; Tags → Review a Tag… lists photos like them.").replace("%1", name)
+        self.decision.setText(text)
         self.activate_button.setVisible(not event["activated"])
 
     def _show_changes(self, changes: list[dict]) -> None:

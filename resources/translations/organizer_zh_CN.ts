@@ -777,62 +777,67 @@ Library: {path}</source>
         <translation>模型 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="360" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="349" />
+        <source>“%1”: its confirmed photos have little in common, so it is not suggested on its own; Tags → Review a Tag… lists photos like them.</source>
+        <translation>“%1”：已确认的照片之间几乎没有共同点，因此不会自动建议此标签；“标签 → 审阅标签…”会列出与它们相似的照片。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="365" />
         <source>explained by your corrections</source>
         <translation>可由您的修正解释</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="381" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="386" />
         <source>“%1”: photos that gain it and photos that lose it</source>
         <translation>“%1”：获得和失去它的照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="383" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="388" />
         <source>“%1”: no photo you didn't correct gains or loses it</source>
         <translation>“%1”：您未修正的照片中没有获得或失去它的</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="395" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="400" />
         <source>gains</source>
         <translation>获得</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="395" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="400" />
         <source>loses</source>
         <translation>失去</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="411" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="416" />
         <source>Cancelled. The active model is unchanged.</source>
         <translation>已取消。当前模型未改变。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="413" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="418" />
         <source>Training failed. The active model is unchanged.</source>
         <translation>训练失败。当前模型未改变。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="418" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="423" />
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="428" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="433" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="444" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="449" />
         <source>Activating %1…</source>
         <translation>正在启用 %1…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="449" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="454" />
         <source>Model %1 is active.</source>
         <translation>模型 %1 已启用。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="453" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="458" />
         <source>Could not activate the model.</source>
         <translation>无法启用模型。</translation>
     </message>
@@ -982,65 +987,65 @@ Library: {path}</source>
 <context>
     <name>TagManager</name>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="95" />
-        <location filename="../../organizer/ui/tag_manager.py" line="100" />
+        <location filename="../../organizer/ui/tag_manager.py" line="96" />
+        <location filename="../../organizer/ui/tag_manager.py" line="101" />
         <source>Rename tag</source>
         <translation>重命名标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="95" />
+        <location filename="../../organizer/ui/tag_manager.py" line="96" />
         <source>Tag to rename:</source>
         <translation>要重命名的标签：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="101" />
+        <location filename="../../organizer/ui/tag_manager.py" line="102" />
         <source>New name for “{tag}”:</source>
         <translation>“{tag}”的新名称：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="107" />
+        <location filename="../../organizer/ui/tag_manager.py" line="108" />
         <source>Rename “{old}” to “{new}”</source>
         <translation>将“{old}”重命名为“{new}”</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="112" />
-        <location filename="../../organizer/ui/tag_manager.py" line="116" />
+        <location filename="../../organizer/ui/tag_manager.py" line="113" />
+        <location filename="../../organizer/ui/tag_manager.py" line="117" />
         <source>Merge tags</source>
         <translation>合并标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="112" />
+        <location filename="../../organizer/ui/tag_manager.py" line="113" />
         <source>Tag to merge away:</source>
         <translation>要合并掉的标签：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="117" />
+        <location filename="../../organizer/ui/tag_manager.py" line="118" />
         <source>Merge “{tag}” into:</source>
         <translation>将“{tag}”合并到：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="122" />
+        <location filename="../../organizer/ui/tag_manager.py" line="123" />
         <source>Merge “{tag}” into “{target}”</source>
         <translation>将“{tag}”合并到“{target}”</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="127" />
-        <location filename="../../organizer/ui/tag_manager.py" line="132" />
+        <location filename="../../organizer/ui/tag_manager.py" line="128" />
+        <location filename="../../organizer/ui/tag_manager.py" line="133" />
         <source>Delete tag</source>
         <translation>删除标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="127" />
+        <location filename="../../organizer/ui/tag_manager.py" line="128" />
         <source>Tag to delete:</source>
         <translation>要删除的标签：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="134" />
+        <location filename="../../organizer/ui/tag_manager.py" line="135" />
         <source>Delete “{tag}” from every photo, with your confirmations and rejections of it? Edit → Undo (Ctrl+Z) brings it back. A model tag comes back as a suggestion at the next retag.</source>
         <translation>从所有照片中删除“{tag}”及您对它的确认和拒绝？编辑 → 撤销(Ctrl+Z)可以恢复。模型标签会在下次重新打标签时作为建议重新出现。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/tag_manager.py" line="141" />
+        <location filename="../../organizer/ui/tag_manager.py" line="142" />
         <source>Delete “{tag}”</source>
         <translation>删除“{tag}”</translation>
     </message>

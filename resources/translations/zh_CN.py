@@ -224,6 +224,7 @@ ZH = {
     "Updating suggestions on your photos…": "正在更新照片上的建议…",
     "Learning %1 from %2 photos.": "从 %2 张照片学习 %1。",
     "“%1” has %2 confirmed photos; a new tag needs %3.": "“%1”有 %2 张已确认的照片；新标签需要 %3 张。",
+    "“%1”: its confirmed photos have little in common, so it is not suggested on its own; Tags → Review a Tag… lists photos like them.": "“%1”：已确认的照片之间几乎没有共同点，因此不会自动建议此标签；“标签 → 审阅标签…”会列出与它们相似的照片。",
     "new": "新",
     "retrained": "重新训练",
     "Model %1: %2": "模型 %1：%2",
