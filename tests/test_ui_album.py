@@ -561,7 +561,8 @@ def test_review_queue_confirms_and_rejects_with_the_keyboard(qtbot, window: Main
     from organizer.tagging.review import review_queue
 
     library, app = window.context.library, window.context.app
-    expected = [c.photo_id for c in review_queue(library, app.active_bundle(), "reddish", 200)]
+    queue = review_queue(library, app.active_bundle(), app.embeddings, "reddish", 200)
+    expected = [c.photo_id for c in queue]
     assert len(expected) > 3
     window.album.view.selectAll()  # a queue starts at its first photo alone, whatever was chosen
     window.review_tag("reddish")

@@ -45,7 +45,7 @@ def run_similar(app: App, args: argparse.Namespace) -> int:
 
 
 def _print(app: App, ranking: Ranking, args: argparse.Namespace, about: dict, heading: str) -> int:
-    candidates = ranking.candidates(app.library, app.active_bundle(), args.limit)
+    candidates = ranking.candidates(app.library, app.active_bundle(), app.embeddings, args.limit)
     rows = [(app.library.photo_path(c.photo_id), c.score) for c in candidates]
     if args.json:
         photos = [{"path": p, "score": round(s, 4)} for p, s in rows]

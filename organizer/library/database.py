@@ -38,6 +38,17 @@ class Database:
                 raise
             self.connection.commit()
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: every query inside sees the same state of the index, and no
+        writer waits for it (WAL)."""
+        with translate_sqlite_errors(self.path):
+            self.connection.execute("BEGIN DEFERRED")
+            try:
+                yield self.connection
+            finally:
+                self.connection.rollback()
+
     def execute(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Cursor:
         with translate_sqlite_errors(self.path):
             return self.connection.execute(sql, params)
@@ -200,4 +211,14 @@ def backup(database: Database, label: str) -> Path:
 
 
 def _statements(sql: str) -> list[str]:
-    return [part.strip() for part in sql.split(";") if part.strip()]
+    """The statements of a migration script; a trigger's body (BEGIN ...; END) is one."""
+    statements, pending = [], ""
+    for part in sql.split(";"):
+        pending += part + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip(" \n;"):
+        statements.append(pending.strip())
+    return statements

@@ -96,4 +96,23 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE write_intents ADD COLUMN owner_pid INTEGER NOT NULL DEFAULT 0;
         """,
     ),
+    (
+        4,
+        "embedding change counter",
+        """
+        -- Counts every change to the set of stored embeddings (a photo added, re-embedded or
+        -- removed), in any process: an in-memory copy of them is current while it is equal.
+        CREATE TABLE embedding_changes (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            count INTEGER NOT NULL
+        );
+        INSERT INTO embedding_changes (id, count) VALUES (1, 0);
+        CREATE TRIGGER photos_embedding_added AFTER INSERT ON photos
+        BEGIN UPDATE embedding_changes SET count = count + 1; END;
+        CREATE TRIGGER photos_embedding_changed AFTER UPDATE OF embedding ON photos
+        BEGIN UPDATE embedding_changes SET count = count + 1; END;
+        CREATE TRIGGER photos_embedding_removed AFTER DELETE ON photos
+        BEGIN UPDATE embedding_changes SET count = count + 1; END;
+        """,
+    ),
 ]

@@ -410,6 +410,23 @@ class Library:
         matrix = np.frombuffer(b"".join(blobs), dtype=EMBEDDING_DTYPE).reshape(len(found), dim)
         return found, matrix.astype(np.float32)
 
+    def embedding_changes(self) -> int:
+        """A number that changes whenever any photo's stored embedding does (triggers)."""
+        return self.database.execute("SELECT count FROM embedding_changes").fetchone()[0]
+
+    def stored_embeddings(self, dim: int) -> tuple[int, np.ndarray, np.ndarray]:
+        """(embedding_changes(), ids, [len(ids), dim] as stored) of every photo holding an
+        embedding of ``dim`` columns, by id, read in one snapshot (a consistent copy)."""
+        with self.database.snapshot() as db:
+            changes = db.execute("SELECT count FROM embedding_changes").fetchone()[0]
+            rows = db.execute(
+                "SELECT id, embedding FROM photos WHERE length(embedding) = ? ORDER BY id",
+                (dim * EMBEDDING_DTYPE.itemsize,),
+            ).fetchall()
+        ids = np.array([row[0] for row in rows], dtype=np.int64)
+        matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=EMBEDDING_DTYPE)
+        return changes, ids, matrix.reshape(len(ids), dim)
+
     # -- tags ------------------------------------------------------------------------------
 
     def sync_tag_definitions(self, definitions: Sequence[TagDefinition]) -> dict[str, int]:

@@ -8,7 +8,8 @@ the nearest-centroid score of its confirmed photos (rejected ones pull away), fr
 embeddings, so the queue works from the first confirmed example, before any retraining.
 
 "Find similar photos" ranks every other photo by the same nearest-centroid score of the chosen
-photos. ``Ranking`` names either list, for the app's grid and the command line alike.
+photos. ``Ranking`` names either list, for the app's grid and the command line alike. Rankings
+over every photo read the stored embeddings through the process's ``EmbeddingIndex``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from organizer.errors import OrganizerError
 from organizer.library.store import Library
 from organizer.tagging import few_shot
 from organizer.tagging.bundle import ModelBundle
+from organizer.tagging.embedding_index import EmbeddingIndex
 from organizer.tagging.rescore import HEAD_FILE, HeadArrays
 
 REVIEW_LIMIT = 200
@@ -43,20 +45,22 @@ class Ranking:
     like: tuple[int, ...] = ()
 
     def candidates(
-        self, library: Library, bundle: ModelBundle, limit: int = REVIEW_LIMIT
+        self, library: Library, bundle: ModelBundle, index: EmbeddingIndex,
+        limit: int = REVIEW_LIMIT,
     ) -> list[Candidate]:
         if self.tag is not None:
-            return review_queue(library, bundle, self.tag, limit)
-        return similar_photos(library, self.like, limit)
+            return review_queue(library, bundle, index, self.tag, limit)
+        return similar_photos(library, index, self.like, limit)
 
     def photo_ids(
-        self, library: Library, bundle: ModelBundle, limit: int = REVIEW_LIMIT
+        self, library: Library, bundle: ModelBundle, index: EmbeddingIndex,
+        limit: int = REVIEW_LIMIT,
     ) -> list[int]:
-        return [c.photo_id for c in self.candidates(library, bundle, limit)]
+        return [c.photo_id for c in self.candidates(library, bundle, index, limit)]
 
 
 def review_queue(
-    library: Library, bundle: ModelBundle, tag: str, limit: int = 50
+    library: Library, bundle: ModelBundle, index: EmbeddingIndex, tag: str, limit: int = 50
 ) -> list[Candidate]:
     """Unreviewed photos for ``tag``, highest score first (at most ``limit``)."""
     tag_id = library.tag_id(tag)
@@ -68,9 +72,11 @@ def review_queue(
         return [Candidate(pid, score) for pid, score in library.suggestions(tag_id, limit)]
     confirmed, rejected = library.reviewed_photos(tag_id)
     if column is not None:
-        return _model_ranked(library, bundle, column, set(confirmed) | set(rejected), limit)
+        return _model_ranked(library, bundle, index, column, set(confirmed) | set(rejected),
+                             limit)
     return _nearest(
         library,
+        index,
         confirmed,
         rejected,
         limit,
@@ -78,10 +84,13 @@ def review_queue(
     )
 
 
-def similar_photos(library: Library, photo_ids: Sequence[int], limit: int = 50) -> list[Candidate]:
+def similar_photos(
+    library: Library, index: EmbeddingIndex, photo_ids: Sequence[int], limit: int = 50
+) -> list[Candidate]:
     """The other photos most like ``photo_ids``, most similar first (stored embeddings)."""
     return _nearest(
         library,
+        index,
         list(photo_ids),
         [],
         limit,
@@ -91,6 +100,7 @@ def similar_photos(library: Library, photo_ids: Sequence[int], limit: int = 50) 
 
 def _nearest(
     library: Library,
+    index: EmbeddingIndex,
     examples: list[int],
     counterexamples: list[int],
     limit: int,
@@ -102,28 +112,28 @@ def _nearest(
     sizes = Counter(len(e) for p in examples if (e := library.embedding(p)) is not None)
     if not sizes:
         raise OrganizerError(no_examples)
-    dim = sizes.most_common(1)[0][0]
-    ids, x = library.embeddings(library.photo_ids_with_embedding(dim), dim)
-    row_of = {pid: row for row, pid in enumerate(ids)}
-    rows = [row_of[p] for p in examples if p in row_of]
-    if not rows:
+    stored = index.current(library, sizes.most_common(1)[0][0])
+    rows = stored.rows(examples)
+    if not len(rows):
         raise OrganizerError(no_examples)
-    negatives = x[[row_of[p] for p in counterexamples if p in row_of]]
-    weight, offset = few_shot.direction(few_shot.EmbeddingStats.of(x), x[rows], negatives)
-    scores = few_shot.score(x, weight, offset)
-    return _ranked(np.array(ids), scores, set(examples) | set(counterexamples), limit)
+    x = stored.matrix
+    weight, offset = few_shot.direction(stored.stats, x[rows], x[stored.rows(counterexamples)])
+    scores = index.scores(x, weight) + offset
+    return _ranked(stored.ids, scores, set(examples) | set(counterexamples), limit)
 
 
 def _model_ranked(
-    library: Library, bundle: ModelBundle, column: int, reviewed: set[int], limit: int
+    library: Library, bundle: ModelBundle, index: EmbeddingIndex, column: int,
+    reviewed: set[int], limit: int,
 ) -> list[Candidate]:
     """Unreviewed photos ranked by the model's probability for tag ``column``."""
     head = HeadArrays.load(bundle.directory / HEAD_FILE)
-    dim = head.weight.shape[0]
-    ids, x = library.embeddings(library.photo_ids_with_embedding(dim), dim)
-    scores = np.concatenate([head.probabilities(x[start:start + 4096])[:, column]
-                             for start in range(0, len(x), 4096)]) if len(x) else np.zeros(0)
-    return _ranked(np.array(ids), scores, reviewed, limit)
+    stored = index.current(library, head.weight.shape[0])
+    x = stored.matrix
+    scores = np.concatenate([
+        head.probabilities(x[start:start + 4096].astype(np.float32))[:, column]
+        for start in range(0, len(x), 4096)]) if len(x) else np.zeros(0)
+    return _ranked(stored.ids, scores, reviewed, limit)
 
 
 def _ranked(

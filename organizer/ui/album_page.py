@@ -90,7 +90,8 @@ class AlbumPage(QWidget):
         if ranking is not None:
             app = self.context.app
             self.context.work.read(
-                lambda library: ranking.photo_ids(library, app.active_bundle(library)),
+                lambda library: ranking.photo_ids(library, app.active_bundle(library),
+                                                  app.embeddings),
                 lambda ids: self._show_ranked(generation, ids, ranking),
                 lambda message, _details: self._ranking_failed(generation, message),
             )

@@ -1,0 +1,98 @@
+"""The library's stored embeddings in memory, for the rankings that read all of them ("more like
+these", "find similar photos", the queue of a model tag it never suggests).
+
+One float16 matrix (as stored; 340 MB for 100,000 photos) with its column statistics, read
+again only when the library's embeddings changed: ``Library.embedding_changes`` is a counter
+kept by triggers, so a photo added by the watcher or another process is seen at the next
+ranking. Scores come from a two-node ONNX graph (cast to float32, matrix product) over blocks
+of rows: numpy's float16 conversion alone took 480 ms for 100,000 photos of 1,704 columns,
+onnxruntime's whole product 80 ms (bench/bench_suggest.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import onnxruntime as ort
+from onnx import TensorProto, helper
+
+from organizer.library.store import Library
+from organizer.tagging.few_shot import EmbeddingStats
+
+_BLOCK = 2048  # rows per product: its float32 copy (14 MB) stays in cache; 16,384 was 4x slower
+
+
+@dataclass(frozen=True)
+class StoredEmbeddings:
+    """Every photo's stored embedding of one size, as of ``changes``."""
+
+    changes: int
+    ids: np.ndarray  # [N] photo ids, ascending
+    matrix: np.ndarray  # [N, D] float16
+    stats: EmbeddingStats
+
+    def rows(self, photo_ids: Iterable[int]) -> np.ndarray:
+        """Row numbers of those of ``photo_ids`` that are here."""
+        wanted = np.fromiter(photo_ids, dtype=np.int64)
+        if not len(self.ids) or not len(wanted):
+            return np.zeros(0, dtype=np.int64)
+        at = np.clip(np.searchsorted(self.ids, wanted), 0, len(self.ids) - 1)
+        return at[self.ids[at] == wanted]
+
+
+class EmbeddingIndex:
+    """Holds the stored embeddings of one size for a process; shared by its threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stored: StoredEmbeddings | None = None
+        self._session: ort.InferenceSession | None = None
+
+    def current(self, library: Library, dim: int) -> StoredEmbeddings:
+        """The embeddings of ``dim`` columns as the library holds them now (``library``: the
+        calling thread's connection)."""
+        changes = library.embedding_changes()
+        with self._lock:
+            stored = self._stored
+        if stored is not None and stored.changes == changes and stored.matrix.shape[1] == dim:
+            return stored
+        changes, ids, matrix = library.stored_embeddings(dim)
+        stored = StoredEmbeddings(changes, ids, matrix, EmbeddingStats.of(matrix))
+        with self._lock:
+            self._stored = stored  # one size at a time: after a model switch the old goes
+        return stored
+
+    def scores(self, matrix: np.ndarray, weight: np.ndarray) -> np.ndarray:
+        """``matrix @ weight`` (float16 [N, D] times [D]) in float32, as float64 [N]."""
+        if not len(matrix):
+            return np.zeros(0)
+        w = np.ascontiguousarray(weight, dtype=np.float32).reshape(-1, 1)
+        session = self._product()
+        return np.concatenate([
+            session.run(None, {"x": np.ascontiguousarray(matrix[start:start + _BLOCK]),
+                               "w": w})[0][:, 0]
+            for start in range(0, len(matrix), _BLOCK)
+        ]).astype(np.float64)
+
+    def _product(self) -> ort.InferenceSession:
+        with self._lock:
+            if self._session is None:
+                graph = helper.make_graph(
+                    [helper.make_node("Cast", ["x"], ["x32"], to=TensorProto.FLOAT),
+                     helper.make_node("MatMul", ["x32", "w"], ["scores"])],
+                    "scores",
+                    [helper.make_tensor_value_info("x", TensorProto.FLOAT16, ["n", "d"]),
+                     helper.make_tensor_value_info("w", TensorProto.FLOAT, ["d", 1])],
+                    [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["n", 1])],
+                )
+                model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+                model.ir_version = 8
+                options = ort.SessionOptions()
+                options.enable_cpu_mem_arena = False  # no 100 MB blocks kept between calls
+                self._session = ort.InferenceSession(
+                    model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+                )
+            return self._session
