@@ -78,22 +78,24 @@ def measure(photos: Path, cache: Path, ks: list[int], max_mistakes: int, seed: i
             positives = untouched & truth.known[:, label] & truth.labels[:, label]
             known = untouched & truth.known[:, label]
 
-            def rates(mask: np.ndarray) -> dict:
-                shown = mask[:, column]
-                right = int((shown & positives).sum())
-                return {
-                    "like_rejected_shown": int(shown[like_them].sum()),
-                    "recall": right / max(int(positives.sum()), 1),
-                    "precision": right / max(int((shown & known).sum()), 1),
-                    "shown_untouched": int(shown[untouched].sum()),
-                }
-
             results.append({"tag": tag, "set": set_name, "k": k, "mistakes": len(rows),
                             "like_rejected": len(like_them), "positives": int(positives.sum()),
                             "threshold_before": float(bundle.thresholds[column]),
                             "threshold_after": float(fit.thresholds[column]),
-                            "before": rates(before), "after": rates(after)})
+                            "before": _rates(before[:, column], positives, known, like_them),
+                            "after": _rates(after[:, column], positives, known, like_them)})
     return results
+
+
+def _rates(shown: np.ndarray, positives: np.ndarray, known: np.ndarray,
+           like_rejected: np.ndarray) -> dict:
+    right = int((shown & positives).sum())
+    return {
+        "like_rejected_shown": int(shown[like_rejected].sum()),
+        "recall": right / max(int(positives.sum()), 1),
+        "precision": right / max(int((shown & known).sum()), 1),
+        "shown_untouched": int((shown & known).sum()),
+    }
 
 
 def summarise(results: list[dict]) -> str:
