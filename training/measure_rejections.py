@@ -94,7 +94,7 @@ def _rates(shown: np.ndarray, positives: np.ndarray, known: np.ndarray,
         "like_rejected_shown": int(shown[like_rejected].sum()),
         "recall": right / max(int(positives.sum()), 1),
         "precision": right / max(int((shown & known).sum()), 1),
-        "shown_untouched": int((shown & known).sum()),
+        "shown_where_known": int((shown & known).sum()),
     }
 
 
