@@ -141,7 +141,7 @@ def plan_tasks(
             waiting[name] = int(labels.sum())
             continue
         tasks.append(TagTask(name if index is None else bundle.tag_names[index], index, rows,
-                             labels))
+                             labels, user=index is not None and bundle.tags[index].user))
     return tasks, waiting
 
 
@@ -235,7 +235,7 @@ def fit_tasks(
 ) -> FitResult:
     """The new head: corrected model tags refitted (retrain_fit.py), the user's new tags
     appended as nearest-centroid columns (new_tags.py)."""
-    model_tasks = [t for t in tasks if t.index is not None]
+    model_tasks = [t for t in tasks if not t.centroid]
     fit = FitResult(head, thresholds.astype(np.float64), [])
     if model_tasks:
         emit({"event": "stage", "stage": "training", "done": 0, "total": options.epochs})
@@ -246,7 +246,7 @@ def fit_tasks(
             on_epoch=lambda m: emit({"event": "epoch", "epochs": options.epochs, **asdict(m)}),
             cancelled=(lambda: cancelled.is_set()) if cancelled is not None else None,
         )
-    return add_new_tags(fit, data.embeddings, [t for t in tasks if t.index is None])
+    return add_new_tags(fit, data.embeddings, [t for t in tasks if t.centroid])
 
 
 def _stage_emitter(emit: Emit) -> Callable[[str, int, int], None]:
@@ -328,7 +328,7 @@ def _write_manifest(
     tags = list(manifest["tags"])
     for tag in summary["new_tags"]:
         tags.append({"name": tag, "display": {"en": tag}, "aliases": [], "parent": None,
-                     "threshold": 0.5})
+                     "threshold": 0.5, "source": "user"})
     for entry, threshold in zip(tags, fit.thresholds, strict=True):
         entry["threshold"] = round(float(threshold), 4) if np.isfinite(threshold) else None
     manifest.update({

@@ -26,6 +26,12 @@ class TagTask:
     index: int | None
     rows: np.ndarray  # rows (photos) with a correction of this tag
     labels: np.ndarray  # 1.0 confirmed, 0.0 rejected
+    user: bool = False  # the user's own tag: a nearest-centroid column, at every retraining
+
+    @property
+    def centroid(self) -> bool:
+        """Learnt from its examples (new_tags.py), not refitted as a classifier."""
+        return self.index is None or self.user
 
 
 @dataclass

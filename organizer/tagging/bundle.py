@@ -24,6 +24,7 @@ class TagSpec:
     aliases: tuple[str, ...]
     parent: str | None
     threshold: float | None  # None: never suggested automatically (no validated threshold)
+    user: bool = False  # the user's own tag, learnt from its confirmed photos (retraining)
 
     @property
     def suggested(self) -> bool:
@@ -129,6 +130,7 @@ def _parse_manifest(directory: Path, manifest: dict) -> ModelBundle:
             aliases=tuple(tag.get("aliases") or ()),
             parent=tag.get("parent"),
             threshold=_threshold(tag["threshold"]),
+            user=tag.get("source") == "user",
         )
         for tag in manifest["tags"]
     )
