@@ -238,3 +238,17 @@ def test_the_gate_refuses_a_model_that_wrecks_a_tag_nobody_corrected(rooms) -> N
         assert change.problem is None and explained.passed
     finally:
         app.close()
+
+
+def test_a_user_tag_with_too_few_confirmations_left_waits_and_training_runs(rooms) -> None:
+    """The user takes back most of "wc" (rejects it on 6 of its 10 photos): no centroid can be
+    learnt from 4; training still runs and says the tag waits for more."""
+    library, folder = rooms["library"], rooms["folder"]
+    taken_back = rooms["chosen"][CONCEPT][:6]
+    assert run_cli("tag", *(folder / n for n in taken_back), "--remove", "wc",
+                   library=library).returncode == 0
+    trained = run_cli("train", "--json", "--candidate", library=library)
+    assert trained.returncode == 0, trained.stderr
+    summary = json.loads(trained.stdout.strip().splitlines()[-1])
+    assert summary["waiting_for_examples"]["wc"] == 4
+    assert "wc" not in [t["tag"] for t in summary["per_tag"]]

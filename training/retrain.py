@@ -137,11 +137,12 @@ def plan_tasks(
     for name in sorted(data.corrections, key=str.lower):
         rows, labels = data.corrections[name]
         index = column.get(name.lower())
-        if index is None and labels.sum() < min_examples:
-            waiting[name] = int(labels.sum())
+        user = index is not None and bundle.tags[index].user
+        if (index is None or user) and labels.sum() < min_examples:
+            waiting[name] = int(labels.sum())  # a user tag below it keeps its column as is
             continue
         tasks.append(TagTask(name if index is None else bundle.tag_names[index], index, rows,
-                             labels, user=index is not None and bundle.tags[index].user))
+                             labels, user=user))
     return tasks, waiting
 
 
