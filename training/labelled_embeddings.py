@@ -3,6 +3,7 @@ them in a library: the common input of the few-shot measurements. Cached in one 
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 from dataclasses import dataclass
@@ -12,6 +13,14 @@ import numpy as np
 
 from organizer.tagging.bundle import ModelBundle
 from organizer.tagging.engine import TaggingEngine
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    """--photos (the labelled sets) and --cache (their embeddings), for the measurements."""
+    parser.add_argument("--photos", type=Path, default=REPO.parent / "shared" / "data" / "photos")
+    parser.add_argument("--cache", type=Path, default=REPO / ".cache" / "labelled-embeddings.npz")
 
 
 @dataclass

@@ -33,14 +33,13 @@ from organizer.tagging import few_shot
 from organizer.tagging.bundle import default_bundle_dir, load_bundle
 from organizer.tagging.evaluation import TagLookup, average_precision, match_labels
 from training.datasets import read_labelled_set
-from training.labelled_embeddings import LabelledEmbeddings, labelled_embeddings
+from training.labelled_embeddings import LabelledEmbeddings, add_data_arguments, labelled_embeddings
 from training.set_labels import ABSENT_UNLESS_LABELLED, assumed_absent, label_matrix
 from training.vocabulary import VOCABULARY
 
 MIN_POSITIVES = 30
 KS = (1, 3, 5, 10, 20)
 INVENTED_KS = (3, 5, 10)
-REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -168,8 +167,7 @@ def summarise(results: list[dict], invented: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--photos", type=Path, default=REPO.parent / "shared" / "data" / "photos")
-    parser.add_argument("--cache", type=Path, default=REPO / ".cache" / "labelled-embeddings.npz")
+    add_data_arguments(parser)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--json", type=Path, help="write every measurement here")
     args = parser.parse_args(argv)

@@ -26,11 +26,9 @@ import numpy as np
 from organizer.tagging.bundle import default_bundle_dir, load_bundle, suggested_mask
 from organizer.tagging.rescore import HEAD_FILE, HeadArrays
 from training.head_params import HeadParameters
-from training.labelled_embeddings import labelled_embeddings
+from training.labelled_embeddings import add_data_arguments, labelled_embeddings
 from training.measure_few_shot import SetTruth, set_truth
 from training.retrain import LibraryData, RetrainOptions, fit_tasks, plan_tasks
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def mistakes(
@@ -123,8 +121,7 @@ def summarise(results: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--photos", type=Path, default=REPO.parent / "shared" / "data" / "photos")
-    parser.add_argument("--cache", type=Path, default=REPO / ".cache" / "labelled-embeddings.npz")
+    add_data_arguments(parser)
     parser.add_argument("--ks", type=int, nargs="+", default=[3, 8])
     parser.add_argument("--max-mistakes", type=int, default=12)
     parser.add_argument("--seed", type=int, default=0)
