@@ -77,7 +77,7 @@ def check_head(head: HeadParameters, embeddings: np.ndarray) -> float:
 def sample_images(old: ModelBundle, paths: list[Path], limit: int = 8) -> np.ndarray:
     """Up to ``limit`` decodable library photos as model input; a fixed pseudo-random batch
     when none can be read (the graph comparison still means something then)."""
-    tensors = []
+    tensors: list[np.ndarray] = []
     for path in paths:
         if len(tensors) >= limit:
             break

@@ -374,10 +374,10 @@ def tag_report(
     learns = np.isfinite(fallback) or labels.sum() >= min_confirmed
     choose = best_threshold if learns else _unchanged_threshold
     threshold = choose(scores, truth, weights, fallback)
-    fold_threshold = {
-        f: choose(*(v[problem.folds != f] for v in (scores, truth, weights)), fallback)
-        for f in np.unique(problem.folds[rows])
-    }
+    fold_threshold: dict[int, float] = {}
+    for f in np.unique(problem.folds[rows]):
+        others = problem.folds != f
+        fold_threshold[f] = choose(scores[others], truth[others], weights[others], fallback)
     decided = np.array([scores[r] >= fold_threshold[problem.folds[r]] for r in rows])
     old_decided = problem.old_probability[rows, j] >= problem.old_threshold[j]
     untouched = ~problem.corrected[:, j]

@@ -59,6 +59,8 @@ def run_eval(app: App, args: argparse.Namespace) -> int:
         if result.error is not None:
             failed.append((result.path, result.error))
         else:
+            # TaggingEngine gives every result without an error its scores.
+            assert result.probabilities is not None
             rows[result.path.name] = result.probabilities
         progress("evaluating", done, len(paths))
     progress.close()

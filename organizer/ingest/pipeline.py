@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -263,7 +264,7 @@ class Pipeline:
 
     def _record_file(
         self,
-        db: object,
+        db: sqlite3.Connection,
         folder_id: int,
         stat: FileStat,
         digest: str,
@@ -360,6 +361,8 @@ class Pipeline:
                     report.failed.append((str(result.path), result.error))
                     log.warning("skipped %s: %s", result.path, result.error)
                     continue
+                # TaggingEngine gives every result without an error the bundle that scored it.
+                assert result.bundle is not None
                 ids = tag_ids[id(result.bundle)]
                 scores = [(ids[name], score) for name, score in result.suggestions()]
                 self.library.apply_model_tags(

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from watchdog.events import (
     DirCreatedEvent,
@@ -37,7 +38,7 @@ from watchdog.events import (
     FileSystemEvent,
     FileSystemEventHandler,
 )
-from watchdog.observers.api import BaseObserver
+from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from organizer.ingest.changes import DEFAULT_BATCH_PATHS, Batch, PendingChanges
 from organizer.ingest.files import (
@@ -521,14 +522,16 @@ def _read_watch_limit() -> str:
         return "unknown"
 
 
-def _unwatched_subfolders(observer: BaseObserver, watch: object, root: Path) -> list[Path]:
+def _unwatched_subfolders(observer: BaseObserver, watch: ObservedWatch, root: Path) -> list[Path]:
     """Folders below ``root`` inotify could not watch (watchdog skips them silently).
 
     Reads watchdog's private bookkeeping; where it is not there (other platforms or versions)
     nothing can be said and the list is empty.
     """
     try:
-        emitter = observer._emitter_for_watch[watch]  # noqa: SLF001
+        # Any: only the inotify emitter has _inotify, and it is private, so it is looked up
+        # at run time and its absence caught below.
+        emitter: Any = observer._emitter_for_watch[watch]  # noqa: SLF001
         watched = set(emitter._inotify._active_callbacks_by_path)  # noqa: SLF001
     except (AttributeError, KeyError, TypeError):
         return []

@@ -191,8 +191,11 @@ def keywords_as_tags(keywords: FileKeywords) -> list[str]:
         leaf = path.replace("/", "|").split("|")[-1].strip()
         if leaf:
             names.append(leaf)
-    seen: set[str] = set()
-    return [n for n in names if not (n.lower() in seen or seen.add(n.lower()))]
+    # The first spelling of each name wins; the dict keeps first-seen order.
+    first: dict[str, str] = {}
+    for name in names:
+        first.setdefault(name.lower(), name)
+    return list(first.values())
 
 
 # An intent older than this is abandoned even if its process id is alive again (reused).

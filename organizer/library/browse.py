@@ -188,7 +188,8 @@ def photo_rows(library: Library, ids: Sequence[int]) -> dict[int, PhotoRow]:
 
 def tag_counts(library: Library, selection: Filter) -> list[TagCount]:
     """Visible tags among the matching photos with how many carry each (most common first)."""
-    where, params = "state != 'rejected'", []
+    where = "state != 'rejected'"
+    params: list = []
     if not selection.is_empty():
         ids_sql, params = _matching_sql(library, selection)
         where += f" AND photo_id IN ({ids_sql})"
@@ -237,7 +238,20 @@ def photo_details(library: Library, photo_id: int) -> PhotoDetails | None:
     ).fetchone()
     if row is None:
         return None
-    return PhotoDetails(row[0], on_disk(row[1]), *row[2:], tags=library.photo_tags(photo_id))
+    size, width, height, taken_at, orientation, content_hash, tagged_model, error = row[2:]
+    return PhotoDetails(
+        row[0],
+        on_disk(row[1]),
+        size,
+        width,
+        height,
+        taken_at,
+        orientation,
+        content_hash,
+        tagged_model,
+        error,
+        tags=library.photo_tags(photo_id),
+    )
 
 
 def shown_at(tag: PhotoTag, min_score: float) -> bool:

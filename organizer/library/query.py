@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import Generic, TypeAlias, TypeVar, Union
 
 from organizer.errors import QuerySyntaxError
 
@@ -29,22 +30,28 @@ class Term:
     name: str
 
 
-@dataclass(frozen=True)
-class Not:
-    child: Node
+# The operators hold parse-tree nodes (Node) or, once the compiler has resolved names to tag ids,
+# resolved nodes (Resolved).
+Child = TypeVar("Child")
 
 
 @dataclass(frozen=True)
-class And:
-    children: tuple[Node, ...]
+class Not(Generic[Child]):
+    child: Child
 
 
 @dataclass(frozen=True)
-class Or:
-    children: tuple[Node, ...]
+class And(Generic[Child]):
+    children: tuple[Child, ...]
 
 
-Node = Term | Not | And | Or
+@dataclass(frozen=True)
+class Or(Generic[Child]):
+    children: tuple[Child, ...]
+
+
+# Union[] rather than "|": a recursive alias needs quoted names, and "type | str" fails at runtime.
+Node: TypeAlias = Union[Term, "Not[Node]", "And[Node]", "Or[Node]"]
 
 # -- tokens --------------------------------------------------------------------------------
 
@@ -240,7 +247,7 @@ class _Constant:
 
 NOTHING = _Constant(False)
 EVERYTHING = _Constant(True)
-Resolved = _Constant | Ids | Not | And | Or
+Resolved: TypeAlias = Union[_Constant, Ids, "Not[Resolved]", "And[Resolved]", "Or[Resolved]"]
 
 # Only these photo_tags rows count; the text must match the partial index's WHERE clause
 # (photo_tags_visible) word for word, or SQLite will not use that index.
@@ -352,6 +359,7 @@ class _Chain:
 
     def then(self, operator: str, other: _Chain) -> _Chain:
         """``(self) operator (other)``, without a subquery wherever the algebra allows."""
+        added: tuple[_Arm, ...]
         if other.is_single:
             only = other.arms[0]
             added = (_Arm(operator, only.select, only.params, only.size),)

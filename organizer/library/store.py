@@ -208,7 +208,7 @@ class Library:
             " taken_at, orientation, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*_record_values(record), time.time()),
         )
-        return int(cursor.lastrowid)
+        return _inserted_id(cursor)
 
     def update_photo_file(self, db: sqlite3.Connection, photo_id: int, record: PhotoRecord) -> None:
         """The file at this row changed content: new facts, and it must be tagged again."""
@@ -495,7 +495,7 @@ class Library:
             "INSERT INTO tags (name, display_en, origin) VALUES (?, ?, ?)",
             (name.strip(), name.strip(), origin),
         )
-        return int(cursor.lastrowid)
+        return _inserted_id(cursor)
 
     def tag_with_descendants(self, name: str) -> list[int]:
         """Ids matching a query term: the tag and every tag below it ("animal" finds dogs)."""
@@ -736,6 +736,12 @@ def _record_values(record: PhotoRecord) -> tuple:
         record.taken_at,
         record.orientation,
     )
+
+
+def _inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid of the row a successful INSERT just added (None only before any insert)."""
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
 
 
 def _known_file(row: Sequence) -> KnownFile:

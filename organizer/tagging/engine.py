@@ -23,6 +23,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,6 +33,10 @@ from organizer.imaging import register_extra_formats
 from organizer.metadata.image_info import ImageInfo
 from organizer.tagging.bundle import ModelBundle
 from organizer.tagging.preprocess import load_model_input
+
+if TYPE_CHECKING:
+    # Imported when a model loads (TaggingEngine._load), not with this module.
+    import onnxruntime as ort
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +66,7 @@ class TagResult:
 @dataclass(frozen=True)
 class _Loaded:
     bundle: ModelBundle
-    session: object
+    session: ort.InferenceSession
 
 
 def onnxruntime_conflict() -> str | None:
@@ -142,13 +148,13 @@ class TaggingEngine:
         self._check_outputs(bundle, session)
         return _Loaded(bundle, session)
 
-    def _providers(self, ort: object) -> list[str]:
+    def _providers(self, ort: ModuleType) -> list[str]:
         available = set(ort.get_available_providers())
         wanted = [p for p in GPU_PROVIDERS if p in available] if self.use_gpu else []
         return [*wanted, CPU_PROVIDER]
 
     @staticmethod
-    def _check_outputs(bundle: ModelBundle, session: object) -> None:
+    def _check_outputs(bundle: ModelBundle, session: ort.InferenceSession) -> None:
         outputs = {output.name: output.shape for output in session.get_outputs()}
         for name in (bundle.probabilities_output, bundle.embedding_output):
             if name not in outputs:

@@ -90,15 +90,15 @@ class TagLookup:
         Priority on a clash: a tag's own name, then an alias, then an inflected form of a
         name, then of an alias ("orange" the fruit stays the fruit whatever aliases say).
         """
-        tags = [(normalize_label(n), n, [normalize_label(a) for a in aliases])
-                for n, aliases in tags]
+        normalized = [(normalize_label(n), n, [normalize_label(a) for a in aliases])
+                      for n, aliases in tags]
         keys: dict[str, str] = {}
-        for key, name, _ in tags:
+        for key, name, _ in normalized:
             keys.setdefault(key, name)
-        for _, name, aliases in tags:
+        for _, name, aliases in normalized:
             for alias in aliases:
                 keys.setdefault(alias, name)
-        for key, name, aliases in tags:
+        for key, name, aliases in normalized:
             for word in [key, *aliases]:
                 for form in singular_forms(word) + plural_forms(word):
                     keys.setdefault(form, name)
@@ -174,7 +174,8 @@ class EvalReport:
     images: int
     micro_precision: float = float("nan")  # of all suggestions of evaluated tags
     micro_recall: float = float("nan")
-    extra: dict[str, float] = field(default_factory=dict)
+    # Facts about the run the caller adds to the report (model version, counts, flags).
+    extra: dict[str, str | float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {

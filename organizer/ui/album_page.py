@@ -9,7 +9,7 @@ from __future__ import annotations
 from itertools import chain
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Signal
 from PySide6.QtWidgets import QStackedLayout, QVBoxLayout, QWidget
 
 from organizer.library import browse
@@ -117,10 +117,12 @@ class AlbumPage(QWidget):
         """Whether the latest refresh is still being read."""
         return not self._complete
 
-    def _show_first_page(self, generation: int, result: object) -> None:
+    def _show_first_page(
+        self, generation: int, result: tuple[list[int], dict[int, PhotoRow]]
+    ) -> None:
         if generation != self._generation or self._complete or self.model.rowCount():
             return
-        ids, rows = result  # type: ignore[misc]
+        ids, rows = result
         self.model.set_ids(ids, rows)
         self._stack.setCurrentWidget(self.view if ids else self.no_matches)
         self.shown.emit()
@@ -132,11 +134,11 @@ class AlbumPage(QWidget):
             self.set_ranking(None)
         self.queryFailed.emit(message)
 
-    def _show_ranked(self, generation: int, ids: object, ranking: Ranking) -> None:
+    def _show_ranked(self, generation: int, ids: list[int], ranking: Ranking) -> None:
         if generation != self._generation:
             return
         fresh = self._shown_query != (ranking, self.order)
-        self.ranking_bar.show_ranking(ranking, len(ids))  # type: ignore[arg-type]
+        self.ranking_bar.show_ranking(ranking, len(ids))
         self._show_ids(generation, ids, (ranking, self.order))
         if ids and (fresh or not self.selected_ids()):
             # A new queue starts at its likeliest photo alone, ready for Y / N (a selection
@@ -144,7 +146,7 @@ class AlbumPage(QWidget):
             self.view.setCurrentIndex(self.model.index(0))
 
     def _show_ids(
-        self, generation: int, ids: object, query: tuple[Filter | Ranking, SortOrder]
+        self, generation: int, ids: list[int], query: tuple[Filter | Ranking, SortOrder]
     ) -> None:
         if generation != self._generation:
             return
@@ -157,7 +159,7 @@ class AlbumPage(QWidget):
         scroll = self.view.verticalScrollBar().value()
         previous = self.model.ids()
         same = ids == previous
-        self.model.set_ids(ids)  # type: ignore[arg-type]
+        self.model.set_ids(ids)
         if same:
             self.model.refresh_rows(selected)
         else:
@@ -166,7 +168,7 @@ class AlbumPage(QWidget):
             self._explain_no_matches(query[0])
         self._stack.setCurrentWidget(self.view if ids else self.no_matches)
         self.shown.emit()
-        self.idsLoaded.emit(len(ids))  # type: ignore[arg-type]
+        self.idsLoaded.emit(len(ids))
 
     def _explain_no_matches(self, selection: Filter) -> None:
         self.no_matches.explain([], selection.folder)
@@ -176,9 +178,9 @@ class AlbumPage(QWidget):
             lambda _message, _details: None,
         )
 
-    def _show_unknown_tags(self, selection: Filter, unknown: object) -> None:
+    def _show_unknown_tags(self, selection: Filter, unknown: list[str]) -> None:
         if selection == self.filter and self.ranking is None:
-            self.no_matches.explain(unknown, selection.folder)  # type: ignore[arg-type]
+            self.no_matches.explain(unknown, selection.folder)
 
     def _restore(
         self, selected: list[int], current: int | None, scroll: int, previous: list[int]
@@ -241,8 +243,8 @@ class AlbumPage(QWidget):
     def _on_selection(self, *_args: object) -> None:
         self.selectionChanged.emit(self.selected_ids())
 
-    def _on_activated(self, index: object) -> None:
-        path = self.model.path_at(index.row())  # type: ignore[attr-defined]
+    def _on_activated(self, index: QModelIndex) -> None:
+        path = self.model.path_at(index.row())
         if path:
             self.openRequested.emit(path)
 

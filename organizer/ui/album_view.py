@@ -25,7 +25,9 @@ TEXT_HEIGHT = 22
 
 
 class ThumbnailDelegate(QStyledItemDelegate):
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         return CELL_SIZE
 
     def paint(

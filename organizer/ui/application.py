@@ -6,6 +6,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
 
@@ -22,26 +23,22 @@ from organizer.ui.watch_bridge import WatchBridge
 
 
 def build_context(
-    app: App, parent: object = None, *, watch: bool = False, watch_settle_s: float = 0.5
+    app: App, parent: QObject | None = None, *, watch: bool = False, watch_settle_s: float = 0.5
 ) -> UiContext:
     """The shared objects the widgets need; tests build their windows the same way.
 
     ``watch``: the main window follows the library's folders on disk (the desktop app does;
     tests of other features leave it off so that no rescan refreshes their views mid-test).
     """
-    work = BackgroundWork(app, parent)  # type: ignore[arg-type]
-    events = LibraryEvents(parent)  # type: ignore[arg-type]
-    watcher = (
-        WatchBridge(app, events, parent, settle_s=watch_settle_s)  # type: ignore[arg-type]
-        if watch
-        else None
-    )
+    work = BackgroundWork(app, parent)
+    events = LibraryEvents(parent)
+    watcher = WatchBridge(app, events, parent, settle_s=watch_settle_s) if watch else None
     return UiContext(
         app=app,
         work=work,
         thumbnails=ThumbnailCache(Path(app.library_dir) / "thumbnails"),
         events=events,
-        undo=QUndoStack(parent),  # type: ignore[arg-type]
+        undo=QUndoStack(parent),
         watcher=watcher,
         tag_names_language=app.library.setting("tag_language", "en") or "en",
         min_display_score=_float_setting(app, "min_display_score"),
@@ -74,10 +71,13 @@ def _bring_forward(window: MainWindow, photos: Sequence[str]) -> None:
 
 
 def run_app(app: App, argv: list[str] | None = None, photos: Sequence[str] = ()) -> int:
-    application = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    existing = QApplication.instance()
+    application = (
+        existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    )
     if hand_over(app.library_dir, photos):
         return 0  # the app already open on this library shows them
-    configure_application(application)  # type: ignore[arg-type]
+    configure_application(application)
     translators = install_translators(application, app.library.setting("ui_language"))
     context = build_context(app, application, watch=True)
     window = MainWindow(context)

@@ -17,18 +17,21 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from organizer.app import App
 from organizer.errors import OrganizerError
-from organizer.ingest.pipeline import Pipeline, ScanReport
+from organizer.ingest.pipeline import Pipeline, Progress
 from organizer.library.store import Library
 
 log = logging.getLogger(__name__)
 
 Task = Callable[[Library], object]
-PipelineJob = Callable[[Pipeline, Callable[[str, int, int], None], threading.Event], ScanReport]
+# What a task or job returns, and so what its on_done callback is given.
+Result = TypeVar("Result")
+PipelineJob = Callable[[Pipeline, Progress, threading.Event], Result]
 
 
 class _Bridge(QObject):
@@ -61,8 +64,8 @@ class _Runnable(QRunnable):
 
 
 @dataclass
-class _Callbacks:
-    on_done: Callable[[object], None] | None
+class _Callbacks(Generic[Result]):
+    on_done: Callable[[Result], None] | None
     on_error: Callable[[str, str], None] | None
     on_progress: Callable[[str, int, int], None] | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
@@ -87,7 +90,9 @@ class BackgroundWork(QObject):
         self._bridge.progress.connect(self._on_progress)
         self._bridge.problem.connect(self.unhandledError)
         self._tokens = itertools.count(1)
-        self._callbacks: dict[int, _Callbacks] = {}
+        # Any: a result crosses the thread boundary as a plain object; read() and edit() tie
+        # each callback's type to its task's.
+        self._callbacks: dict[int, _Callbacks[Any]] = {}
         self._job_names: dict[int, str] = {}
         self.reads = self._pool(2)
         self.edits = self._pool(1)
@@ -102,16 +107,16 @@ class BackgroundWork(QObject):
 
     def read(
         self,
-        task: Task,
-        on_done: Callable[[object], None],
+        task: Callable[[Library], Result],
+        on_done: Callable[[Result], None],
         on_error: Callable[[str, str], None] | None = None,
     ) -> int:
         return self._submit(self.reads, task, _Callbacks(on_done, on_error))
 
     def edit(
         self,
-        task: Task,
-        on_done: Callable[[object], None] | None = None,
+        task: Callable[[Library], Result],
+        on_done: Callable[[Result], None] | None = None,
         on_error: Callable[[str, str], None] | None = None,
     ) -> int:
         return self._submit(self.edits, task, _Callbacks(on_done, on_error))
@@ -119,15 +124,15 @@ class BackgroundWork(QObject):
     def run_job(
         self,
         name: str,
-        job: PipelineJob,
-        on_done: Callable[[object], None] | None = None,
+        job: PipelineJob[Result],
+        on_done: Callable[[Result], None] | None = None,
     ) -> int:
         """A pipeline job (scan, retag...) with progress and cancel, shown in the status bar."""
         token = next(self._tokens)
         callbacks = _Callbacks(on_done, None)
         self._job_names[token] = name
 
-        def work(library: Library) -> ScanReport:
+        def work(library: Library) -> Result:
             self.jobStarted.emit(name)
             # The same pipeline as the command line's: file keywords imported, write-back
             # and the active model followed as the library's settings say.
@@ -154,7 +159,9 @@ class BackgroundWork(QObject):
     def pending_jobs(self) -> int:
         return len(self._job_names)
 
-    def _submit(self, pool: QThreadPool, task: Task, callbacks: _Callbacks) -> int:
+    def _submit(
+        self, pool: QThreadPool, task: Callable[[Library], Result], callbacks: _Callbacks[Result]
+    ) -> int:
         token = next(self._tokens)
         self._callbacks[token] = callbacks
         pool.start(_Runnable(self._with_library(task), token, self._bridge))

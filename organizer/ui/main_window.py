@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QActionGroup,
     QCloseEvent,
@@ -25,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from organizer.ingest.pipeline import Pipeline, Progress
 from organizer.ingest.writeback import WriteMode, WriteReport
 from organizer.library import browse
-from organizer.library.browse import Filter, SortOrder
+from organizer.library.browse import Filter, FolderNode, SortOrder, TagCount
 from organizer.tagging.review import Ranking
 from organizer.text import printable
 from organizer.ui.album_page import AlbumPage
@@ -291,8 +293,8 @@ class MainWindow(QMainWindow):
         )
         self._reload_tags()
 
-    def _show_folders(self, result: object, keep: Path | None) -> None:
-        roots, total = result  # type: ignore[misc]
+    def _show_folders(self, result: tuple[list[FolderNode], int], keep: Path | None) -> None:
+        roots, total = result
         # The watcher reloads the tree often: keep the branches the user opened or closed.
         first_load = self.folders.model.rowCount() == 0
         expanded = self._expanded_folders()
@@ -344,14 +346,16 @@ class MainWindow(QMainWindow):
             lambda message, _details: self.tags.search.error.setText(message),
         )
 
-    def _show_tags(self, generation: int, selection: Filter, result: object) -> None:
+    def _show_tags(
+        self, generation: int, selection: Filter, result: tuple[list[TagCount], list[TagCount]]
+    ) -> None:
         # Reads may finish out of order: never show counts for a filter the user has left,
         # nor older counts over newer ones; an older read for the same filter still shows,
         # so the panel fills even while the watcher keeps asking for fresh counts.
         if selection != self.album.filter or generation < self._tags_shown:
             return
         self._tags_shown = generation
-        counts, every = result  # type: ignore[misc]
+        counts, every = result
         self.tags.model.set_counts(counts)
         names = sorted({t.name for t in every} | {t.display_zh for t in every if t.display_zh})
         self.tags.search.set_tag_names(sorted(t.name for t in every))
@@ -487,7 +491,7 @@ class MainWindow(QMainWindow):
         target = Path(path).resolve()
         name = self.tr("Writing tags under {folder}").format(folder=target.name)
 
-        def job(pipeline, progress, cancel):  # type: ignore[no-untyped-def]
+        def job(pipeline: Pipeline, progress: Progress, cancel: threading.Event) -> WriteReport:
             library = pipeline.library
             photo_ids = library.photo_ids_under(target)
             return app.writeback(library).write(photo_ids, mode, progress, cancel)
@@ -526,7 +530,7 @@ class MainWindow(QMainWindow):
         if path:
             self.viewer.show_path(path)
 
-    def _album_menu(self, position: object) -> None:
+    def _album_menu(self, position: QPoint) -> None:
         from PySide6.QtWidgets import QMenu
 
         paths = self.album.selected_paths()
@@ -549,7 +553,7 @@ class MainWindow(QMainWindow):
             self.tr("Show in File Manager"),
             lambda: self.open_in_file_manager(str(Path(paths[0]).parent)),
         )
-        menu.popup(position)  # type: ignore[arg-type]
+        menu.popup(position)
 
     def _focus_search(self) -> None:
         self.tags.search.edit.setFocus()

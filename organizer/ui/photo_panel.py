@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from organizer.library import browse
 from organizer.library.browse import PhotoDetails
-from organizer.library.store import Library
+from organizer.library.store import Library, PhotoTag
 from organizer.text import printable
 from organizer.ui.context import UiContext
 from organizer.ui.images import load_display_image
@@ -160,10 +160,15 @@ class PhotoPanel(QWidget):
                 self._on_read_error,
             )
 
-    def _show_single(self, generation: int, result: object, min_score: float) -> None:
+    def _show_single(
+        self,
+        generation: int,
+        result: tuple[PhotoDetails | None, QImage | str],
+        min_score: float,
+    ) -> None:
         if generation != self._generation:
             return
-        details, image = result  # type: ignore[misc]
+        details, image = result
         if details is None:
             self.show_photos([])
             return
@@ -176,10 +181,10 @@ class PhotoPanel(QWidget):
             self.preview.setText(self.tr("Cannot show this photo: {reason}").format(reason=image))
         self.tagsShown.emit()
 
-    def _show_many(self, generation: int, result: object) -> None:
+    def _show_many(self, generation: int, result: list[tuple[PhotoTag, int]]) -> None:
         if generation != self._generation:
             return
-        self.model.set_tags(result, len(self._photo_ids))  # type: ignore[arg-type]
+        self.model.set_tags(result, len(self._photo_ids))
         self.preview.clear()
         self.preview.setText(self.tr("{count} photos selected").format(count=len(self._photo_ids)))
         self.info.setText(self.tr("Changes apply to every selected photo."))

@@ -236,9 +236,9 @@ class RetrainDialog(QDialog):
         self.results.addTab(self.table, self.tr("Corrected tags"))
         self.results.addTab(gate, self.tr("Changes on your other photos"))
         self.results.hide()
-        for widget in (self.stage, self.progress, self.plan, self.plot, self.results,
-                       self.decision, self.buttons):
-            layout.addWidget(widget)
+        for section in (self.stage, self.progress, self.plan, self.plot, self.results,
+                        self.decision, self.buttons):
+            layout.addWidget(section)
         self.resize(900, 760)
 
     # -- the child process -----------------------------------------------------------------
@@ -262,6 +262,7 @@ class RetrainDialog(QDialog):
         return process
 
     def _read_output(self) -> None:
+        assert self._process is not None  # connected in start(), once the process exists
         self._buffer += bytes(self._process.readAllStandardOutput().data())
         *lines, self._buffer = self._buffer.split(b"\n")
         for line in lines:
@@ -273,6 +274,7 @@ class RetrainDialog(QDialog):
             self._handle(event)
 
     def _read_errors(self) -> None:
+        assert self._process is not None  # connected in start(), once the process exists
         self._stderr += bytes(self._process.readAllStandardError().data())
 
     def _handle(self, event: dict) -> None:

@@ -46,7 +46,8 @@ class SearchBox(QWidget):
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.completer.setWidget(self.edit)
-        self.completer.activated[str].connect(self._insert_completion)
+        # The stub types activated as one signal; it has a str and a QModelIndex overload.
+        self.completer.activated[str].connect(self._insert_completion)  # type: ignore[index]
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -80,13 +81,19 @@ class SearchBox(QWidget):
         self._debounce.start()
         start, word = self._current_word()
         if len(word) < 1 or word.upper() in ("AND", "OR", "NOT"):
-            self.completer.popup().hide()
+            self._hide_popup()
             return
         self.completer.setCompletionPrefix(word)
         if self.completer.completionCount() > 0:
             self.completer.complete()
         else:
-            self.completer.popup().hide()
+            self._hide_popup()
+
+    def _hide_popup(self) -> None:
+        popup = self.completer.popup()
+        # In PopupCompletion mode (set in __init__) QCompleter creates its popup when asked.
+        assert popup is not None
+        popup.hide()
 
     def _insert_completion(self, name: str) -> None:
         start, word = self._current_word()
