@@ -8,6 +8,10 @@ model tag (its stored suggestions). The app keeps the embeddings in memory (Embe
 `organizer suggest` run does). Baseline in the same run: reading the stored embeddings alone,
 which every ranking paid before the index.
 
+"duplicates" finds every group of near duplicates (organizer/tagging/duplicates.py; the noisy
+copies make ~14 near copies of each real photo, a worst case); its baseline, for sizes up to
+20,000, compares every pair.
+
     python bench/bench_suggest.py [--sizes 10000 100000] [--runs 5]
 """
 
@@ -25,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_retrain import build_library  # noqa: E402
 from organizer.app import open_app  # noqa: E402
+from organizer.tagging import duplicates  # noqa: E402
 from organizer.tagging.bundle import default_bundle_dir, load_bundle  # noqa: E402
 from organizer.tagging.embedding_index import EmbeddingIndex  # noqa: E402
 from organizer.tagging.rescore import rescore_library  # noqa: E402
@@ -57,9 +62,26 @@ def measure(folder: Path, bundle, dim: int, runs: int) -> str:
     user = median_ms(lambda: review_queue(app.library, bundle, index, "grandma", 50), runs)
     similar = median_ms(lambda: similar_photos(app.library, index, [ids[7]], 50), runs)
     model = median_ms(lambda: review_queue(app.library, bundle, index, "dog", 50), runs)
+    stats = bundle.reference_stats()
+    groups: list = []
+    dups = median_ms(lambda: groups.extend(
+        duplicates.find_duplicates(app.library, index, dim, stats)), 1)
+    pairs = (median_ms(lambda: every_pair(index.current(app.library, dim), stats), 1)
+             if len(ids) <= 20_000 else float("nan"))
     app.close()
     return (f"{user:>8.0f}ms {similar:>8.0f}ms {model:>8.0f}ms {first:>8.0f}ms "
-            f"{read:>8.0f}ms  <= {TARGET_MS} ms")
+            f"{read:>8.0f}ms {dups:>8.0f}ms {pairs:>10.0f}ms  <= {TARGET_MS} ms "
+            f"({len(groups)} duplicate groups)")
+
+
+def every_pair(stored, stats) -> int:
+    """The baseline: every pair's similarity, in blocks; returns the pairs above threshold."""
+    z = stats.standardise(stored.matrix).astype(np.float32)
+    z /= np.linalg.norm(z, axis=1, keepdims=True)
+    found = 0
+    for start in range(0, len(z), 4096):
+        found += int((z[start:start + 4096] @ z.T >= duplicates.NEAR_SIMILARITY).sum())
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         REPO / ".cache" / "labelled-embeddings.npz",
     ).embeddings
     print(f"{'photos':>8} {'user tag':>10} {'similar':>10} {'model tag':>10} {'first':>10} "
-          f"{'read only':>10}  target (warm)")
+          f"{'read only':>10} {'duplicates':>10} {'every pair':>12}  target (warm)")
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as folder:
             build_library(Path(folder), n, source, seed=0)

@@ -25,6 +25,7 @@ PACKAGE_DATA = (
     "organizer/bundled_models/default/bundle.json",
     "organizer/bundled_models/default/model.onnx",
     "organizer/bundled_models/default/head.npz",
+    "organizer/bundled_models/default/embedding_stats.npz",
     "organizer/bundled_models/default/MODEL_CARD.md",
     "organizer/translations/organizer_zh_CN.qm",
     "organizer/icons/organizer.svg",

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 from organizer.app import open_app
-from organizer.tagging.bundle import load_bundle
+from organizer.tagging.bundle import EMBEDDING_STATS_FILE, load_bundle
 from organizer.tagging.engine import TaggingEngine
 from organizer.tagging.evaluation import average_precision
 from organizer.tagging.rescore import HEAD_FILE, HeadArrays
@@ -155,6 +155,11 @@ def test_training_activates_a_checked_model_with_the_new_tag(trained) -> None:
     per_tag = {row["tag"]: row for row in summary["per_tag"]}
     assert per_tag[NEW_TAG]["confirmed"] == CONFIRMED_EXAMPLES
     assert per_tag[trained["mistake"]]["rejected"] == len(trained["rejected"])
+    # The backbone is unchanged, so is its reference statistics file, listed and checked.
+    old, new = trained["old_dir"] / EMBEDDING_STATS_FILE, trained["new_dir"] / EMBEDDING_STATS_FILE
+    assert new.read_bytes() == old.read_bytes()
+    manifest = json.loads((trained["new_dir"] / "bundle.json").read_text(encoding="utf-8"))
+    assert EMBEDDING_STATS_FILE in manifest["files"]
 
 
 def test_new_tag_is_predicted_on_photos_it_never_saw(trained) -> None:

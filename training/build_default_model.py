@@ -24,7 +24,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from organizer.tagging.bundle import EMBEDDING_STATS_FILE
 from organizer.tagging.evaluation import TagLookup, average_precision
+from organizer.tagging.few_shot import EmbeddingStats
 from training.backbone import (
     BACKBONES,
     DEFAULT_BACKBONE,
@@ -160,6 +162,7 @@ def build(
         ruled_out[s.name] += add_negatives_imagenet_does_not_see(s, m, p, sets, lookup,
                                                                  tag_index)
     x = np.concatenate(embeddings)
+    EmbeddingStats.of(x).save(out / EMBEDDING_STATS_FILE)
     data = LabelledImages(
         x=x,
         prior=prior_logits(x, head),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +26,7 @@ import numpy as np
 
 from organizer.errors import OrganizerError
 from organizer.library.store import Library
-from organizer.tagging.bundle import ModelBundle
+from organizer.tagging.bundle import EMBEDDING_STATS_FILE, ModelBundle
 from organizer.tagging.model_gate import GateReport, compare_on_library
 from organizer.tagging.registry import ModelRegistry, file_digest
 from organizer.tagging.rescore import HEAD_FILE, HeadArrays, rescore_library
@@ -202,6 +203,9 @@ def retrain(
             photo_paths(library, data.photo_ids),
         )
         fit.head.save(staging / HEAD_FILE)
+        if (parent.directory / EMBEDDING_STATS_FILE).is_file():  # the backbone's, unchanged
+            shutil.copyfile(parent.directory / EMBEDDING_STATS_FILE,
+                            staging / EMBEDDING_STATS_FILE)
         summary = _summary(name, parent_name, parent, fit, data, tasks, waiting, activate,
                            options, check, gate)
         _write_manifest(staging, parent, fit, name, summary)
@@ -344,7 +348,9 @@ def _write_manifest(
                           "it; "
                           "other tags: unchanged from the parent model",
         "training": summary,
-        "files": {f: file_digest(staging / f) for f in ("model.onnx", HEAD_FILE)},
+        "files": {f: file_digest(staging / f)
+                  for f in ("model.onnx", HEAD_FILE, EMBEDDING_STATS_FILE)
+                  if (staging / f).is_file()},
     })
     (staging / "bundle.json").write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"

@@ -1,6 +1,8 @@
 """``organizer suggest TAG``: the photos to review next for a tag ("more like these");
 ``organizer similar FILE...``: the photos most like some photos. Both print a ``Ranking``
-(organizer/tagging/review.py), the list the app's grid shows for the same request."""
+(organizer/tagging/review.py), the list the app's grid shows for the same request.
+``organizer duplicates``: the groups of exact copies and near duplicates the app's duplicates
+list shows, group by group (organizer/tagging/duplicates.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from pathlib import Path
 
 from organizer.app import App
 from organizer.cli.main import known_photo_ids
-from organizer.tagging.review import Ranking
+from organizer.tagging.duplicates import find_duplicates
+from organizer.tagging.review import Ranking, embedding_dim
 from organizer.text import json_text, printable
 
 
@@ -31,6 +34,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     similar.add_argument("--limit", type=int, default=20, help="how many (default 20)")
     similar.add_argument("--json", action="store_true", help="machine-readable output")
     similar.set_defaults(run=run_similar)
+
+    duplicates = commands.add_parser(
+        "duplicates", help="groups of photos that are copies of one another or nearly the same "
+        "picture (from the index: content hashes and stored embeddings)"
+    )
+    duplicates.add_argument("--exact", action="store_true",
+                            help="exact copies only (same file content)")
+    duplicates.add_argument("--json", action="store_true", help="machine-readable output")
+    duplicates.set_defaults(run=run_duplicates)
 
 
 def run_suggest(app: App, args: argparse.Namespace) -> int:
@@ -55,4 +67,26 @@ def _print(app: App, ranking: Ranking, args: argparse.Namespace, about: dict, he
         print(f"{'score':>8}  {heading}")
     for path, score in rows:
         print(f"{score:8.3f}  {printable(path)}")
+    return 0
+
+
+def run_duplicates(app: App, args: argparse.Namespace) -> int:
+    bundle = app.active_bundle()
+    groups = find_duplicates(app.library, app.embeddings, embedding_dim(bundle),
+                             bundle.reference_stats(), near=not args.exact)
+    listed = [(g, [app.library.photo_path(i) for i in g.photo_ids]) for g in groups]
+    if args.json:
+        print(json_text({"groups": [
+            {"exact": g.exact, "similarity": round(g.similarity, 4), "photos": paths}
+            for g, paths in listed]}))
+        return 0
+    exact = sum(g.exact for g in groups)
+    print(f"{len(groups)} group(s): {exact} of exact copies, {len(groups) - exact} of near "
+          "duplicates")
+    for group, paths in listed:
+        heading = ("exact copies" if group.exact
+                   else f"near duplicates (similarity {group.similarity:.3f})")
+        print(f"\n{heading}:")
+        for path in paths:
+            print(f"  {printable(path)}")
     return 0

@@ -322,6 +322,19 @@ class Library:
         ).fetchall()
         return [on_disk(row[0]) for row in rows]
 
+    def exact_duplicates(self) -> list[list[int]]:
+        """Groups of photos with the same content (two or more files whose bytes hash alike),
+        each by id; empty files are no one's copy."""
+        rows = self.database.execute(
+            "SELECT content_hash, id FROM photos WHERE content_hash IN ("
+            " SELECT content_hash FROM photos WHERE content_hash IS NOT NULL AND size > 0"
+            " GROUP BY content_hash HAVING COUNT(*) > 1) ORDER BY content_hash, id"
+        ).fetchall()
+        groups: dict[str, list[int]] = {}
+        for content_hash, photo_id in rows:
+            groups.setdefault(content_hash, []).append(photo_id)
+        return list(groups.values())
+
     def embedding(self, photo_id: int) -> np.ndarray | None:
         row = self.database.execute(
             "SELECT embedding FROM photos WHERE id = ?", (photo_id,)

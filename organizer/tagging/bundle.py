@@ -12,8 +12,12 @@ from pathlib import Path
 import numpy as np
 
 from organizer.errors import ModelError
+from organizer.tagging.few_shot import EmbeddingStats
 
 BUNDLE_FILE = "bundle.json"
+# Column means and spreads of the embedding over the photos the model was built from: a
+# library-independent scale for comparing two photos (organizer/tagging/duplicates.py).
+EMBEDDING_STATS_FILE = "embedding_stats.npz"
 SUPPORTED_FORMAT = 1
 
 
@@ -54,6 +58,12 @@ class ModelBundle:
     @property
     def tag_names(self) -> list[str]:
         return [tag.name for tag in self.tags]
+
+    def reference_stats(self) -> EmbeddingStats | None:
+        """The embedding's statistics over the model's own training photos (None: the bundle
+        has none)."""
+        path = self.directory / EMBEDDING_STATS_FILE
+        return EmbeddingStats.load(path) if path.is_file() else None
 
     @cached_property
     def exclusive_pairs(self) -> tuple[tuple[int, int], ...]:

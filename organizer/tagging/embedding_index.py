@@ -50,6 +50,7 @@ class EmbeddingIndex:
         self._lock = threading.Lock()
         self._stored: StoredEmbeddings | None = None
         self._session: ort.InferenceSession | None = None
+        self._pairs: ort.InferenceSession | None = None
 
     def current(self, library: Library, dim: int) -> StoredEmbeddings:
         """The embeddings of ``dim`` columns as the library holds them now (``library``: the
@@ -77,22 +78,49 @@ class EmbeddingIndex:
             for start in range(0, len(matrix), _BLOCK)
         ]).astype(np.float64)
 
+    def row_products(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Each row's dot product, ``(x * y).sum(1)``, of two float16 [N, D] arrays, in float32
+        (as float64 [N])."""
+        if not len(x):
+            return np.zeros(0)
+        with self._lock:
+            if self._pairs is None:
+                self._pairs = _session(
+                    [helper.make_node("Cast", ["x"], ["x32"], to=TensorProto.FLOAT),
+                     helper.make_node("Cast", ["y"], ["y32"], to=TensorProto.FLOAT),
+                     helper.make_node("Mul", ["x32", "y32"], ["xy"]),
+                     helper.make_node("ReduceSum", ["xy", "axes"], ["products"], keepdims=0)],
+                    [helper.make_tensor_value_info("x", TensorProto.FLOAT16, ["n", "d"]),
+                     helper.make_tensor_value_info("y", TensorProto.FLOAT16, ["n", "d"])],
+                    helper.make_tensor_value_info("products", TensorProto.FLOAT, ["n"]),
+                    [helper.make_tensor("axes", TensorProto.INT64, [1], [1])],
+                )
+            session = self._pairs
+        return np.concatenate([
+            session.run(None, {"x": np.ascontiguousarray(x[start:start + _BLOCK]),
+                               "y": np.ascontiguousarray(y[start:start + _BLOCK])})[0]
+            for start in range(0, len(x), _BLOCK)
+        ]).astype(np.float64)
+
     def _product(self) -> ort.InferenceSession:
         with self._lock:
             if self._session is None:
-                graph = helper.make_graph(
+                self._session = _session(
                     [helper.make_node("Cast", ["x"], ["x32"], to=TensorProto.FLOAT),
                      helper.make_node("MatMul", ["x32", "w"], ["scores"])],
-                    "scores",
                     [helper.make_tensor_value_info("x", TensorProto.FLOAT16, ["n", "d"]),
                      helper.make_tensor_value_info("w", TensorProto.FLOAT, ["d", 1])],
-                    [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["n", 1])],
-                )
-                model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-                model.ir_version = 8
-                options = ort.SessionOptions()
-                options.enable_cpu_mem_arena = False  # no 100 MB blocks kept between calls
-                self._session = ort.InferenceSession(
-                    model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+                    helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["n", 1]),
                 )
             return self._session
+
+
+def _session(nodes: list, inputs: list, output, initializers: list | None = None
+             ) -> ort.InferenceSession:
+    graph = helper.make_graph(nodes, output.name, inputs, [output], initializer=initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    options = ort.SessionOptions()
+    options.enable_cpu_mem_arena = False  # no 100 MB blocks kept between calls
+    return ort.InferenceSession(model.SerializeToString(), options,
+                                providers=["CPUExecutionProvider"])

@@ -19,6 +19,7 @@ measured by ``python -m training.measure_few_shot``, docs/retraining.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -63,6 +64,14 @@ class EmbeddingStats:
         mean = total / count
         variance = np.maximum(squares / count - mean * mean, 0.0)
         return cls(mean, np.maximum(np.sqrt(variance), _MIN_SCALE))
+
+    def save(self, path: Path) -> None:
+        np.savez(path, mean=self.mean, scale=self.scale)
+
+    @classmethod
+    def load(cls, path: Path) -> EmbeddingStats:
+        with np.load(path, allow_pickle=False) as data:
+            return cls(data["mean"], data["scale"])
 
     def standardise(self, embeddings: np.ndarray) -> np.ndarray:
         return (np.asarray(embeddings, dtype=np.float64) - self.mean) / self.scale

@@ -8,8 +8,10 @@ the nearest-centroid score of its confirmed photos (rejected ones pull away), fr
 embeddings, so the queue works from the first confirmed example, before any retraining.
 
 "Find similar photos" ranks every other photo by the same nearest-centroid score of the chosen
-photos. ``Ranking`` names either list, for the app's grid and the command line alike. Rankings
-over every photo read the stored embeddings through the process's ``EmbeddingIndex``.
+photos, and the duplicates list shows each group of copies and near duplicates together
+(organizer/tagging/duplicates.py). ``Ranking`` names any of these lists, for the app's grid and
+the command line alike. Rankings over every photo read the stored embeddings through the
+process's ``EmbeddingIndex``.
 """
 
 from __future__ import annotations
@@ -24,10 +26,13 @@ from organizer.errors import OrganizerError
 from organizer.library.store import Library
 from organizer.tagging import few_shot
 from organizer.tagging.bundle import ModelBundle
+from organizer.tagging.duplicates import find_duplicates
 from organizer.tagging.embedding_index import EmbeddingIndex
 from organizer.tagging.rescore import HEAD_FILE, HeadArrays
 
 REVIEW_LIMIT = 200
+# The duplicates list holds whole groups up to this many photos.
+DUPLICATES_LIMIT = 5000
 
 
 @dataclass(frozen=True)
@@ -39,24 +44,48 @@ class Candidate:
 @dataclass(frozen=True)
 class Ranking:
     """A list of photos ordered by how likely they are to belong: the review queue of ``tag``,
-    or (``like``) the photos most like the given ones."""
+    (``like``) the photos most like the given ones, or (``duplicates``) the groups of copies
+    and near duplicates, one group after the other (a photo's score: its group's similarity).
+    """
 
     tag: str | None = None
     like: tuple[int, ...] = ()
+    duplicates: bool = False
 
     def candidates(
         self, library: Library, bundle: ModelBundle, index: EmbeddingIndex,
-        limit: int = REVIEW_LIMIT,
+        limit: int | None = None,
     ) -> list[Candidate]:
+        if self.duplicates:
+            return duplicate_candidates(library, bundle, index, limit or DUPLICATES_LIMIT)
         if self.tag is not None:
-            return review_queue(library, bundle, index, self.tag, limit)
-        return similar_photos(library, index, self.like, limit)
+            return review_queue(library, bundle, index, self.tag, limit or REVIEW_LIMIT)
+        return similar_photos(library, index, self.like, limit or REVIEW_LIMIT)
 
     def photo_ids(
         self, library: Library, bundle: ModelBundle, index: EmbeddingIndex,
-        limit: int = REVIEW_LIMIT,
+        limit: int | None = None,
     ) -> list[int]:
         return [c.photo_id for c in self.candidates(library, bundle, index, limit)]
+
+
+def duplicate_candidates(
+    library: Library, bundle: ModelBundle, index: EmbeddingIndex, limit: int
+) -> list[Candidate]:
+    """Every duplicate group's photos, group after group, whole groups up to ``limit``."""
+    found: list[Candidate] = []
+    groups = find_duplicates(library, index, embedding_dim(bundle), bundle.reference_stats())
+    for group in groups:
+        if found and len(found) + len(group.photo_ids) > limit:
+            break
+        found += [Candidate(photo_id, group.similarity) for photo_id in group.photo_ids]
+    return found
+
+
+def embedding_dim(bundle: ModelBundle) -> int | None:
+    """The size of the embeddings ``bundle`` stores (None: it has no head to say)."""
+    head_path = bundle.directory / HEAD_FILE
+    return HeadArrays.load(head_path).weight.shape[0] if head_path.is_file() else None
 
 
 def review_queue(

@@ -164,8 +164,12 @@ class AlbumPage(QWidget):
             self.model.refresh_rows(selected)
         else:
             self._restore(selected, current, scroll, previous if requery else [])
-        if not ids and isinstance(query[0], Filter):
-            self._explain_no_matches(query[0])
+        shown = query[0]
+        if not ids:
+            if isinstance(shown, Filter):
+                self._explain_no_matches(shown)
+            else:
+                self.no_matches.explain_ranking(shown)
         self._stack.setCurrentWidget(self.view if ids else self.no_matches)
         self.shown.emit()
         self.idsLoaded.emit(len(ids))

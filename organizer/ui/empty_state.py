@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QStyle, QVBoxLayout, QWidget
 
+from organizer.tagging.review import Ranking
 from organizer.text import printable
 
 
@@ -54,7 +55,7 @@ class EmptyState(QWidget):
 class NoMatches(QLabel):
     """Shown instead of an empty grid when a filter matches nothing, with why: tag names the
     library does not have (what the command line notes too), and the folder the search is
-    limited to."""
+    limited to; or when a ranking is empty."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,3 +75,14 @@ class NoMatches(QLabel):
         if not lines:
             lines.append(self.tr("No photos match this filter."))
         self.setText("\n".join(lines))
+
+    def explain_ranking(self, ranking: Ranking) -> None:
+        if ranking.duplicates:
+            text = self.tr("No duplicates: no two photos in this library are copies of each "
+                           "other or nearly the same picture.")
+        elif ranking.tag is not None:
+            text = self.tr("Nothing left to review for “{tag}”.").format(
+                tag=printable(ranking.tag))
+        else:
+            text = self.tr("There are no other photos to compare with.")
+        self.setText(text)

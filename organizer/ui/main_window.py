@@ -219,6 +219,9 @@ class MainWindow(QMainWindow):
         view.addAction(self.tr("Show &All Photos"), self._show_all).setShortcut(
             QKeySequence("Ctrl+Shift+A")
         )
+        view.addAction(self.tr("Show D&uplicates"), self.show_duplicates).setShortcut(
+            QKeySequence("Ctrl+Shift+D")
+        )
 
         tags = bar.addMenu(self.tr("&Tags"))
         tags.addAction(self.tr("Re&view a Tag…"), self._choose_review_tag).setShortcut(
@@ -397,6 +400,12 @@ class MainWindow(QMainWindow):
             self.close_photo()
             self.album.set_ranking(Ranking(like=tuple(ids)))
             self.album.view.setFocus()
+
+    def show_duplicates(self) -> None:
+        """The grid becomes the duplicate groups: exact copies, then near duplicates."""
+        self.close_photo()
+        self.album.set_ranking(Ranking(duplicates=True))
+        self.album.view.setFocus()
 
     def leave_ranking(self) -> None:
         if self.album.ranking is not None:

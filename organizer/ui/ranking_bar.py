@@ -1,5 +1,6 @@
 """The bar above the grid while it shows a ranking instead of a filter: a tag's review queue
-("more like these") or the photos most like the selected ones, with what the keys do."""
+("more like these"), the photos most like the selected ones, or the duplicate groups, with what
+the keys do."""
 
 from __future__ import annotations
 
@@ -42,6 +43,11 @@ class RankingBar(QWidget):
                 "Reviewing “{tag}”: photos nobody has confirmed or rejected for it, most likely "
                 "first. Y confirms, N rejects the selected photos; the next one follows."
             ).format(tag=printable(ranking.tag))
+        elif ranking.duplicates:
+            text = self.tr(
+                "Duplicates: exact copies of the same file first, then photos that are nearly "
+                "the same picture, each group side by side. Nothing is deleted."
+            )
         else:
             text = self.tr("Photos most like the {count} chosen, most alike first.").format(
                 count=len(ranking.like)

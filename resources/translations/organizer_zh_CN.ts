@@ -3,17 +3,17 @@
 <context>
     <name>EmptyState</name>
     <message>
-        <location filename="../../organizer/ui/empty_state.py" line="22" />
+        <location filename="../../organizer/ui/empty_state.py" line="23" />
         <source>Your library is empty</source>
         <translation>您的图库是空的</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/empty_state.py" line="30" />
+        <location filename="../../organizer/ui/empty_state.py" line="31" />
         <source>Add a folder of photos. Organizer watches it, tags every photo with its model and lets you browse albums by tag. Your files are not moved.</source>
         <translation>添加一个照片文件夹。Organizer 会监视它，用模型为每张照片打标签，并让您按标签浏览相册。您的文件不会被移动。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/empty_state.py" line="40" />
+        <location filename="../../organizer/ui/empty_state.py" line="41" />
         <source>Add a photo folder…</source>
         <translation>添加照片文件夹…</translation>
     </message>
@@ -142,182 +142,187 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="60" />
+        <location filename="../../organizer/ui/main_window.py" line="62" />
         <source>Organizer</source>
         <translation>Organizer</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="163" />
+        <location filename="../../organizer/ui/main_window.py" line="165" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="164" />
+        <location filename="../../organizer/ui/main_window.py" line="166" />
         <source>&amp;Add Folder…</source>
         <translation>添加文件夹(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="166" />
+        <location filename="../../organizer/ui/main_window.py" line="168" />
         <source>&amp;Rescan All Folders</source>
         <translation>重新扫描所有文件夹(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="168" />
+        <location filename="../../organizer/ui/main_window.py" line="170" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="172" />
+        <location filename="../../organizer/ui/main_window.py" line="174" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="174" />
+        <location filename="../../organizer/ui/main_window.py" line="176" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="175" />
+        <location filename="../../organizer/ui/main_window.py" line="177" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="177" />
+        <location filename="../../organizer/ui/main_window.py" line="179" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="182" />
+        <location filename="../../organizer/ui/main_window.py" line="184" />
         <source>Select &amp;All</source>
         <translation>全选(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="185" />
+        <location filename="../../organizer/ui/main_window.py" line="187" />
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="187" />
+        <location filename="../../organizer/ui/main_window.py" line="189" />
         <source>Add &amp;Tag to Selection</source>
         <translation>为所选照片添加标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="190" />
+        <location filename="../../organizer/ui/main_window.py" line="192" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="193" />
+        <location filename="../../organizer/ui/main_window.py" line="195" />
         <source>Sort by &amp;Date Taken, Oldest First</source>
         <translation>按拍摄日期排序，最早的在前(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="194" />
+        <location filename="../../organizer/ui/main_window.py" line="196" />
         <source>Sort by Date Taken, Ne&amp;west First</source>
         <translation>按拍摄日期排序，最新的在前(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="195" />
+        <location filename="../../organizer/ui/main_window.py" line="197" />
         <source>Sort by &amp;Name, A to Z</source>
         <translation>按名称排序，A 到 Z(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="196" />
+        <location filename="../../organizer/ui/main_window.py" line="198" />
         <source>Sort by Name, &amp;Z to A</source>
         <translation>按名称排序，Z 到 A(&amp;Z)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="206" />
+        <location filename="../../organizer/ui/main_window.py" line="208" />
         <source>Tag Names in &amp;English</source>
         <translation>标签名使用英文(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="207" />
+        <location filename="../../organizer/ui/main_window.py" line="209" />
         <source>Tag Names in &amp;Chinese (简体中文)</source>
         <translation>标签名使用中文(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="217" />
+        <location filename="../../organizer/ui/main_window.py" line="219" />
         <source>Show &amp;All Photos</source>
         <translation>显示全部照片(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="221" />
+        <location filename="../../organizer/ui/main_window.py" line="222" />
+        <source>Show D&amp;uplicates</source>
+        <translation>显示重复照片(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/main_window.py" line="226" />
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="222" />
+        <location filename="../../organizer/ui/main_window.py" line="227" />
         <source>Re&amp;view a Tag…</source>
         <translation>审阅标签(&amp;V)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="225" />
+        <location filename="../../organizer/ui/main_window.py" line="230" />
         <source>Find &amp;Similar Photos</source>
         <translation>查找相似照片(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="229" />
+        <location filename="../../organizer/ui/main_window.py" line="234" />
         <source>&amp;Rename Tag…</source>
         <translation>重命名标签(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="230" />
+        <location filename="../../organizer/ui/main_window.py" line="235" />
         <source>&amp;Merge Tags…</source>
         <translation>合并标签(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="231" />
+        <location filename="../../organizer/ui/main_window.py" line="236" />
         <source>&amp;Delete Tag…</source>
         <translation>删除标签(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="236" />
+        <location filename="../../organizer/ui/main_window.py" line="241" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="237" />
+        <location filename="../../organizer/ui/main_window.py" line="242" />
         <source>&amp;About Organizer</source>
         <translation>关于 Organizer(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="362" />
+        <location filename="../../organizer/ui/main_window.py" line="369" />
         <source>{count} photos</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="364" />
+        <location filename="../../organizer/ui/main_window.py" line="371" />
         <source>{count} photos match</source>
         <translation>{count} 张照片符合</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="385" />
+        <location filename="../../organizer/ui/main_window.py" line="392" />
         <source>Review a tag</source>
         <translation>审阅标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="385" />
+        <location filename="../../organizer/ui/main_window.py" line="392" />
         <source>Photos to review for:</source>
         <translation>要审阅照片的标签：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="429" />
+        <location filename="../../organizer/ui/main_window.py" line="442" />
         <source>Add a photo folder</source>
         <translation>添加照片文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="434" />
+        <location filename="../../organizer/ui/main_window.py" line="447" />
         <source>Adding {folder}</source>
         <translation>正在添加 {folder}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="447" />
+        <location filename="../../organizer/ui/main_window.py" line="460" />
         <source>Remove folder</source>
         <translation>移除文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="449" />
+        <location filename="../../organizer/ui/main_window.py" line="462" />
         <source>Stop watching {path}?
 
 Its photos leave the library with their tags and corrections. The files themselves are not touched.</source>
@@ -326,72 +331,72 @@ Its photos leave the library with their tags and corrections. The files themselv
 其中的照片及其标签和修正将从图库中移除。文件本身不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="463" />
+        <location filename="../../organizer/ui/main_window.py" line="476" />
         <source>Retagging {folder}</source>
         <translation>正在为 {folder} 重新打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="469" />
+        <location filename="../../organizer/ui/main_window.py" line="482" />
         <source>all folders</source>
         <translation>所有文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="471" />
+        <location filename="../../organizer/ui/main_window.py" line="484" />
         <source>Scanning {folder}</source>
         <translation>正在扫描 {folder}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="488" />
+        <location filename="../../organizer/ui/main_window.py" line="501" />
         <source>Writing tags under {folder}</source>
         <translation>正在写入 {folder} 下的标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="504" />
+        <location filename="../../organizer/ui/main_window.py" line="517" />
         <source>{count} file(s) could not be written.</source>
         <translation>{count} 个文件无法写入。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="510" />
+        <location filename="../../organizer/ui/main_window.py" line="523" />
         <source>Could not open a file manager for {path}</source>
         <translation>无法为 {path} 打开文件管理器</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="536" />
+        <location filename="../../organizer/ui/main_window.py" line="549" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="537" />
+        <location filename="../../organizer/ui/main_window.py" line="550" />
         <source>Add Tag…</source>
         <translation>添加标签…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="538" />
+        <location filename="../../organizer/ui/main_window.py" line="551" />
         <source>Find Similar Photos</source>
         <translation>查找相似照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="540" />
+        <location filename="../../organizer/ui/main_window.py" line="553" />
         <source>Retag {count} Photo(s)</source>
         <translation>重新为 {count} 张照片打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="542" />
+        <location filename="../../organizer/ui/main_window.py" line="555" />
         <source>Retagging {count} photo(s)</source>
         <translation>正在为 {count} 张照片重新打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="549" />
+        <location filename="../../organizer/ui/main_window.py" line="562" />
         <source>Show in File Manager</source>
         <translation>在文件管理器中显示</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="573" />
+        <location filename="../../organizer/ui/main_window.py" line="586" />
         <source>About Organizer</source>
         <translation>关于 Organizer</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="575" />
+        <location filename="../../organizer/ui/main_window.py" line="588" />
         <source>Organizer tags your photos with a local model, lets you correct the tags, and keeps every tag's provenance.
 
 Library: {path}</source>
@@ -431,19 +436,34 @@ Library: {path}</source>
 <context>
     <name>NoMatches</name>
     <message>
-        <location filename="../../organizer/ui/empty_state.py" line="68" />
+        <location filename="../../organizer/ui/empty_state.py" line="69" />
         <source>There is no tag named “{tag}” in this library.</source>
         <translation>此图库中没有名为“{tag}”的标签。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/empty_state.py" line="72" />
+        <location filename="../../organizer/ui/empty_state.py" line="73" />
         <source>No photos in {folder} match this filter. View → Show All Photos (Ctrl+Shift+A) searches the whole library.</source>
         <translation>{folder} 中没有符合此筛选条件的照片。视图 → 显示所有照片(Ctrl+Shift+A)可搜索整个图库。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/empty_state.py" line="75" />
+        <location filename="../../organizer/ui/empty_state.py" line="76" />
         <source>No photos match this filter.</source>
         <translation>没有符合此筛选条件的照片。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/empty_state.py" line="81" />
+        <source>No duplicates: no two photos in this library are copies of each other or nearly the same picture.</source>
+        <translation>没有重复照片：此照片库中没有互为副本或几乎相同的两张照片。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/empty_state.py" line="84" />
+        <source>Nothing left to review for “{tag}”.</source>
+        <translation>“{tag}”已没有待审阅的照片。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/empty_state.py" line="87" />
+        <source>There are no other photos to compare with.</source>
+        <translation>没有其他照片可供比较。</translation>
     </message>
 </context>
 <context>
@@ -484,42 +504,42 @@ Library: {path}</source>
         <translation>选择一张照片以查看其标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="176" />
+        <location filename="../../organizer/ui/photo_panel.py" line="181" />
         <source>Cannot show this photo: {reason}</source>
         <translation>无法显示这张照片：{reason}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="184" />
+        <location filename="../../organizer/ui/photo_panel.py" line="189" />
         <source>{count} photos selected</source>
         <translation>已选中 {count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="185" />
+        <location filename="../../organizer/ui/photo_panel.py" line="190" />
         <source>Changes apply to every selected photo.</source>
         <translation>修改将应用到所有选中的照片。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="190" />
+        <location filename="../../organizer/ui/photo_panel.py" line="195" />
         <source>Cannot read this photo's details: {error}</source>
         <translation>无法读取这张照片的详情：{error}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="209" />
+        <location filename="../../organizer/ui/photo_panel.py" line="214" />
         <source>Taken {date}</source>
         <translation>拍摄于 {date}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="211" />
+        <location filename="../../organizer/ui/photo_panel.py" line="216" />
         <source>Could not be tagged: {error}</source>
         <translation>无法打标签：{error}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="213" />
+        <location filename="../../organizer/ui/photo_panel.py" line="218" />
         <source>Not tagged yet</source>
         <translation>尚未打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/photo_panel.py" line="241" />
+        <location filename="../../organizer/ui/photo_panel.py" line="246" />
         <source>Change {count} tags</source>
         <translation>修改 {count} 个标签</translation>
     </message>
@@ -603,32 +623,37 @@ Library: {path}</source>
 <context>
     <name>RankingBar</name>
     <message>
-        <location filename="../../organizer/ui/ranking_bar.py" line="22" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="23" />
         <source>Confirm (Y)</source>
         <translation>确认 (Y)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/ranking_bar.py" line="23" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="24" />
         <source>Reject (N)</source>
         <translation>拒绝 (N)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/ranking_bar.py" line="24" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="25" />
         <source>Done (Esc)</source>
         <translation>完成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/ranking_bar.py" line="42" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="43" />
         <source>Reviewing “{tag}”: photos nobody has confirmed or rejected for it, most likely first. Y confirms, N rejects the selected photos; the next one follows.</source>
         <translation>正在审阅“{tag}”：尚未被确认或拒绝的照片，最可能的排在前面。按 Y 确认、按 N 拒绝所选照片，然后自动转到下一张。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/ranking_bar.py" line="46" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="48" />
+        <source>Duplicates: exact copies of the same file first, then photos that are nearly the same picture, each group side by side. Nothing is deleted.</source>
+        <translation>重复照片：先列出同一文件的完全副本，再列出几乎相同的照片，每组并排显示。不会删除任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/ranking_bar.py" line="52" />
         <source>Photos most like the {count} chosen, most alike first.</source>
         <translation>与所选 {count} 张最相似的照片，最相似的排在前面。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/ranking_bar.py" line="50" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="56" />
         <source>{count} photo(s).</source>
         <translation>共 {count} 张。</translation>
     </message>
@@ -732,112 +757,112 @@ Library: {path}</source>
         <translation>您其他照片上的变化</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="305" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="307" />
         <source>Reading your corrections…</source>
         <translation>正在读取您的修正…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="306" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="308" />
         <source>Training…</source>
         <translation>正在训练…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="307" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="309" />
         <source>Exporting and checking the model…</source>
         <translation>正在导出并检查模型…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="308" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="310" />
         <source>Updating suggestions on your photos…</source>
         <translation>正在更新照片上的建议…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="313" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="315" />
         <source>Learning %1 from %2 photos.</source>
         <translation>从 %2 张照片学习 %1。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="316" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="318" />
         <source>“%1” has %2 confirmed photos; a new tag needs %3.</source>
         <translation>“%1”有 %2 张已确认的照片；新标签需要 %3 张。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="330" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="332" />
         <source>new</source>
         <translation>新</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="330" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="332" />
         <source>retrained</source>
         <translation>重新训练</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="345" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="347" />
         <source>Model %1: %2</source>
         <translation>模型 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="349" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="351" />
         <source>“%1”: its confirmed photos have little in common, so it is not suggested on its own; Tags → Review a Tag… lists photos like them.</source>
         <translation>“%1”：已确认的照片之间几乎没有共同点，因此不会自动建议此标签；“标签 → 审阅标签…”会列出与它们相似的照片。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="365" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="367" />
         <source>explained by your corrections</source>
         <translation>可由您的修正解释</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="386" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="388" />
         <source>“%1”: photos that gain it and photos that lose it</source>
         <translation>“%1”：获得和失去它的照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="388" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="390" />
         <source>“%1”: no photo you didn't correct gains or loses it</source>
         <translation>“%1”：您未修正的照片中没有获得或失去它的</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="400" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="402" />
         <source>gains</source>
         <translation>获得</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="400" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="402" />
         <source>loses</source>
         <translation>失去</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="416" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="418" />
         <source>Cancelled. The active model is unchanged.</source>
         <translation>已取消。当前模型未改变。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="418" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="420" />
         <source>Training failed. The active model is unchanged.</source>
         <translation>训练失败。当前模型未改变。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="423" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="425" />
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="433" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="435" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="449" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="451" />
         <source>Activating %1…</source>
         <translation>正在启用 %1…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="454" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="456" />
         <source>Model %1 is active.</source>
         <translation>模型 %1 已启用。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="458" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="460" />
         <source>Could not activate the model.</source>
         <translation>无法启用模型。</translation>
     </message>
@@ -850,7 +875,7 @@ Library: {path}</source>
         <translation>搜索标签：dog AND (beach OR sea) NOT cat</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/search_box.py" line="107" />
+        <location filename="../../organizer/ui/search_box.py" line="114" />
         <source>Query error: {error}</source>
         <translation>查询错误：{error}</translation>
     </message>

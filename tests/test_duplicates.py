@@ -1,0 +1,150 @@
+"""Duplicates the index knows (issue #12): exact copies by content hash, near duplicates by
+stored embedding; the same groups from the core, `organizer duplicates` and the app's grid."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageEnhance
+
+from organizer.app import open_app
+from organizer.tagging import duplicates
+from organizer.tagging.review import embedding_dim
+from tests.helpers import run_cli
+from tests.ui_helpers import copy_coco
+
+pytestmark = pytest.mark.slow
+WAIT_MS = 30000
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> tuple[Path, dict]:
+    """30 COCO photos and three copies: an exact one, one re-saved at JPEG quality 85 and one
+    with its contrast boosted, indexed and tagged with the shipped model."""
+    root = tmp_path_factory.mktemp("duplicates")
+    photos = copy_coco(shared_data, root / "photos", 30)
+    names = sorted(p.name for p in photos.iterdir())
+    (root / "photos" / "edits").mkdir()
+    exact = root / "photos" / "edits" / f"copy of {names[0]}"
+    shutil.copy2(photos / names[0], exact)
+    resaved = root / "photos" / "edits" / "resaved.jpg"
+    Image.open(photos / names[1]).convert("RGB").save(resaved, quality=85)
+    contrast = root / "photos" / "edits" / "contrast.jpg"
+    ImageEnhance.Contrast(Image.open(photos / names[2]).convert("RGB")).enhance(1.2).save(
+        contrast, quality=92)
+    app = open_app(root / "library")
+    report = app.pipeline().add_folders([root / "photos"])
+    # The copy takes its original's tags and embedding instead of being decoded again.
+    assert (app.library.photo_count(), report.copied, report.failed) == (33, 1, [])
+    app.close()
+    groups = {
+        "exact": {str(photos / names[0]), str(exact)},
+        "resaved": {str(photos / names[1]), str(resaved)},
+        "contrast": {str(photos / names[2]), str(contrast)},
+    }
+    return root / "library", groups
+
+
+def _found(library_dir: Path):
+    app = open_app(library_dir)
+    try:
+        bundle = app.active_bundle()
+        found = duplicates.find_duplicates(app.library, app.embeddings, embedding_dim(bundle),
+                                           bundle.reference_stats())
+        paths = [{app.library.photo_path(i) for i in g.photo_ids} for g in found]
+        return found, paths, app.embeddings.current(app.library, embedding_dim(bundle)), bundle
+    finally:
+        app.close()
+
+
+def test_copies_and_edited_copies_are_found_and_nothing_else(library) -> None:
+    library_dir, expected = library
+    found, paths, _, _ = _found(library_dir)
+    assert paths[0] == expected["exact"] and found[0].exact and found[0].similarity == 1.0
+    near = paths[1:]
+    assert sorted(map(sorted, near)) == sorted(map(sorted, (expected["resaved"],
+                                                             expected["contrast"])))
+    assert all(not g.exact and g.similarity >= duplicates.NEAR_SIMILARITY for g in found[1:])
+
+
+def test_the_signature_search_finds_what_comparing_every_pair_finds(library) -> None:
+    library_dir, _ = library
+    found, _, stored, bundle = _found(library_dir)
+    stats = bundle.reference_stats()
+    assert stats is not None and len(stats.mean) == stored.matrix.shape[1]
+    z = stats.standardise(stored.matrix)
+    z /= np.linalg.norm(z, axis=1, keepdims=True)
+    similarity = z @ z.T
+    exact_copies = {pid for g in found if g.exact for pid in g.photo_ids[1:]}
+    keep = ~np.isin(stored.ids, list(exact_copies))
+    close = np.triu(similarity >= duplicates.NEAR_SIMILARITY, 1) & np.outer(keep, keep)
+    pairs = {frozenset((int(stored.ids[a]), int(stored.ids[b]))) for a, b in np.argwhere(close)}
+    near = {frozenset(g.photo_ids) for g in found if not g.exact}
+    assert near == pairs and len(pairs) == 2
+
+
+def test_command_line_prints_the_groups(library) -> None:
+    library_dir, expected = library
+    listed = run_cli("duplicates", "--json", library=library_dir)
+    assert listed.returncode == 0, listed.stderr
+    groups = json.loads(listed.stdout)["groups"]
+    assert [g["exact"] for g in groups] == [True, False, False]
+    assert set(groups[0]["photos"]) == expected["exact"]
+    text = run_cli("duplicates", library=library_dir)
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.startswith("3 group(s): 1 of exact copies, 2 of near duplicates")
+    only_exact = json.loads(run_cli("duplicates", "--exact", "--json",
+                                    library=library_dir).stdout)["groups"]
+    assert [set(g["photos"]) for g in only_exact] == [expected["exact"]]
+
+
+@contextmanager
+def _window(qtbot, app):
+    """The main window on ``app``'s library, shut down cleanly afterwards."""
+    pytest.importorskip("PySide6")
+    from organizer.ui.application import build_context
+    from organizer.ui.main_window import MainWindow
+
+    context = build_context(app)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        yield window
+    finally:
+        context.work.cancel_jobs()
+        context.work.wait()
+        window.album.loader.wait()
+        app.close()
+
+
+def test_the_app_shows_the_groups_the_command_line_prints(qtbot, library) -> None:
+    library_dir, _ = library
+    with _window(qtbot, open_app(library_dir)) as window:
+        qtbot.waitUntil(lambda: window.album.model.rowCount() == 33, timeout=WAIT_MS)
+        window.show_duplicates()
+        qtbot.waitUntil(lambda: window.album.model.rowCount() == 6, timeout=WAIT_MS)
+        grid = [window.album.model.path_at(row) for row in range(6)]
+        listed = json.loads(run_cli("duplicates", "--json", library=library_dir).stdout)
+        assert grid == [p for g in listed["groups"] for p in g["photos"]]
+        bar = window.album.ranking_bar
+        assert bar.isVisible() and "Duplicates" in bar.label.text()
+        assert not bar.confirm.isVisible()
+        window.leave_ranking()
+        qtbot.waitUntil(lambda: window.album.model.rowCount() == 33, timeout=WAIT_MS)
+
+
+def test_a_library_without_duplicates_says_so(qtbot, tmp_path: Path, shared_data: Path) -> None:
+    app = open_app(tmp_path / "library")
+    assert app.pipeline().add_folders([copy_coco(shared_data, tmp_path / "photos", 8)]).tagged
+    with _window(qtbot, app) as window:
+        qtbot.waitUntil(lambda: window.album.model.rowCount() == 8, timeout=WAIT_MS)
+        window.show_duplicates()
+        qtbot.waitUntil(lambda: window.album.model.rowCount() == 0, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: "No duplicates" in window.album.no_matches.text(),
+                        timeout=WAIT_MS)
