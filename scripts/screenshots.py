@@ -17,6 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
+from PIL import Image, ImageEnhance  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
@@ -42,6 +43,13 @@ def build_library(library: Path, data: Path, count: int) -> None:
         (photos / sub).mkdir(parents=True)
         for path in sorted((data / "photos" / source / "images").glob("*.jpg"))[:count]:
             shutil.copy2(path, photos / sub / path.name)
+    # Something for View -> Show Duplicates: an exact copy and a retouched one.
+    (photos / "copies").mkdir()
+    first, second = sorted((photos / "coco").glob("*.jpg"))[:2]
+    shutil.copy2(first, photos / "copies" / f"copy of {first.name}")
+    with Image.open(second) as image:
+        ImageEnhance.Contrast(image.convert("RGB")).enhance(1.2).save(
+            photos / "copies" / "retouched.jpg", quality=92)
     print(app.pipeline().add_folders([photos]).summary())
     app.close()
 
@@ -110,6 +118,12 @@ def main() -> int:
     window.review_tag("person")
     pump(application, 2500)
     save(window, args.out / "review-queue.png")
+    window.leave_ranking()
+    pump(application, 800)
+
+    window.show_duplicates()
+    pump(application, 2500)
+    save(window, args.out / "duplicates.png")
     window.leave_ranking()
     pump(application, 800)
 
