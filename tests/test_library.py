@@ -129,3 +129,45 @@ def test_aliases_and_parents_resolve_in_search(library: Library, tmp_path) -> No
     assert library.search("puppy") == [photo]
     assert library.search("animal") == [photo]
     assert library.search("NOT animal") == []
+
+
+NATURAL = ["2.jpg", "10.jpg", "133.jpg", "1328.jpg", "1333.jpg", "a.jpg", "B.jpg", "img007.jpg",
+           "img8.jpg"]
+
+
+def _names(library: Library, order) -> list[str]:
+    from organizer.library import browse
+
+    ids = browse.photo_ids(library, browse.Filter(), order)
+    return [Path(p).name for p in (library.photo_path(i) for i in ids)]
+
+
+def test_names_sort_naturally_in_both_directions_and_after_a_move(library, tmp_path) -> None:
+    from organizer.library.browse import SortOrder
+
+    for name in reversed(NATURAL):
+        _photo(library, tmp_path, name)
+    assert _names(library, SortOrder.NAME) == NATURAL
+    assert _names(library, SortOrder.NAME_DESCENDING) == NATURAL[::-1]
+    moved = library.known_files_under(tmp_path)[str(tmp_path / "2.jpg")].id
+    folder = library.add_folder(tmp_path)
+    with library.transaction() as db:
+        library.move_photo(db, moved, str(tmp_path / "1330.jpg"), folder, 2)
+    assert _names(library, SortOrder.NAME) == [*NATURAL[1:4], "1330.jpg", *NATURAL[4:]]
+
+
+def test_upgrading_a_library_gives_its_photos_their_name_order(tmp_path, monkeypatch) -> None:
+    from organizer.library.browse import SortOrder
+
+    every = database_module.MIGRATIONS
+    monkeypatch.setattr(database_module, "MIGRATIONS", [m for m in every if m[0] < 5])
+    old = Library(open_database(tmp_path / "lib"), tmp_path / "lib")
+    for name in reversed(NATURAL):
+        _photo(old, tmp_path, name)
+    old.close()
+    monkeypatch.setattr(database_module, "MIGRATIONS", every)
+    upgraded = Library(open_database(tmp_path / "lib"), tmp_path / "lib")
+    try:
+        assert _names(upgraded, SortOrder.NAME) == NATURAL
+    finally:
+        upgraded.close()

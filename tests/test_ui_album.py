@@ -728,3 +728,33 @@ def test_tags_menu_review_offers_every_tag(qtbot, window: MainWindow, monkeypatc
     assert set(offered[0]) >= {"reddish", "greenish", "bluish", "bright"}
     qtbot.waitUntil(lambda: window.album.ranking is not None, timeout=WAIT_MS)
     assert window.album.ranking.tag == "bluish"
+
+
+def test_names_sort_naturally_in_the_grid(qtbot, tmp_path: Path, shared_data: Path) -> None:
+    """133.jpg comes after 2.jpg and before 1328.jpg, as in a file manager (both directions)."""
+    names = ["2.jpg", "10.jpg", "133.jpg", "1328.jpg", "1333.jpg", "a.jpg", "B.jpg"]
+    sources = sorted((shared_data / "photos" / "coco128" / "images").glob("*.jpg"))
+    (tmp_path / "photos").mkdir()
+    for name, source in zip(reversed(names), sources, strict=False):
+        shutil.copy2(source, tmp_path / "photos" / name)
+    app = open_tiny_app(tmp_path / "library")
+    assert app.pipeline().add_folders([tmp_path / "photos"]).tagged == len(names)
+    context = build_context(app)
+    main = MainWindow(context)
+    qtbot.addWidget(main)
+    main.show()
+
+    def shown() -> list[str]:
+        return [Path(main.album.model.path_at(r) or "").name
+                for r in range(main.album.model.rowCount())]
+
+    try:
+        main.album.set_order(browse.SortOrder.NAME)
+        qtbot.waitUntil(lambda: shown() == names, timeout=WAIT_MS)
+        main.album.set_order(browse.SortOrder.NAME_DESCENDING)
+        qtbot.waitUntil(lambda: shown() == names[::-1], timeout=WAIT_MS)
+    finally:
+        context.work.cancel_jobs()
+        context.work.wait()
+        main.album.loader.wait()
+        app.close()

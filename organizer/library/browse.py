@@ -39,8 +39,9 @@ _ORDER_PARTS: dict[SortOrder, tuple[tuple[str, str], ...]] = {
         ("taken_at IS NOT NULL", "taken_at DESC, path DESC"),
         ("taken_at IS NULL", "path DESC"),
     ),
-    SortOrder.NAME: (("1", "path"),),
-    SortOrder.NAME_DESCENDING: (("1", "path DESC"),),
+    # sort_key: natural order (organizer/library/paths.py); the index holds (sort_key, id).
+    SortOrder.NAME: (("1", "sort_key, id"),),
+    SortOrder.NAME_DESCENDING: (("1", "sort_key DESC, id DESC"),),
 }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from organizer.errors import DatabaseLockedError, LibraryError
 from organizer.library.migrations import MIGRATIONS
+from organizer.library.paths import natural_sort_key
 
 DATABASE_NAME = "library.sqlite"
 BUSY_TIMEOUT_MS = 5000
@@ -169,6 +170,7 @@ def _configure(database: Database) -> None:
         connection.execute("PRAGMA synchronous = NORMAL")
         connection.execute("PRAGMA foreign_keys = ON")
         connection.execute("PRAGMA cache_size = -65536")
+        connection.create_function("natural_sort_key", 1, natural_sort_key, deterministic=True)
         migrate(database)
 
 

@@ -115,4 +115,20 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         BEGIN UPDATE embedding_changes SET count = count + 1; END;
         """,
     ),
+    (
+        5,
+        "natural name order",
+        """
+        -- Sort by name as file managers do (2.jpg before 10.jpg, case-insensitive):
+        -- natural_sort_key() is organizer.library.paths.natural_sort_key, registered on every
+        -- connection the library opens; the triggers keep the key of every row current.
+        ALTER TABLE photos ADD COLUMN sort_key TEXT;
+        UPDATE photos SET sort_key = natural_sort_key(path);
+        CREATE INDEX photos_sort_key ON photos(sort_key);
+        CREATE TRIGGER photos_sort_key_added AFTER INSERT ON photos
+        BEGIN UPDATE photos SET sort_key = natural_sort_key(NEW.path) WHERE id = NEW.id; END;
+        CREATE TRIGGER photos_sort_key_moved AFTER UPDATE OF path ON photos
+        BEGIN UPDATE photos SET sort_key = natural_sort_key(NEW.path) WHERE id = NEW.id; END;
+        """,
+    ),
 ]

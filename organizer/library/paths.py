@@ -13,6 +13,8 @@ byte; such names are not indexed (``indexable``), with a reason, rather than sto
 
 from __future__ import annotations
 
+import re
+
 _ESCAPED_BYTES = range(0xDC80, 0xDD00)  # surrogateescape: byte b is U+DC00 + b
 _STORED_BYTES = range(0x10FF80, 0x110000)
 _TO_STORED = dict(zip(_ESCAPED_BYTES, _STORED_BYTES, strict=True))
@@ -42,3 +44,19 @@ def indexable(path: str) -> bool:
     except UnicodeEncodeError:  # other lone surrogates (Windows names can hold them)
         return False
     return True
+
+
+_DIGIT_RUN = re.compile(r"[0-9]+")
+
+
+def natural_sort_key(text: str) -> str:
+    """What the index sorts names by, as file managers do: case-insensitive, and runs of digits
+    by their value (``2.jpg`` < ``10.jpg`` < ``133.jpg`` < ``1328.jpg``). Each run becomes its
+    digit count (two digits) and the digits without leading zeros, so that SQLite's plain
+    byte-wise comparison of keys gives that order."""
+
+    def number(match: re.Match[str]) -> str:
+        digits = match.group().lstrip("0") or "0"
+        return f"{min(len(digits), 99):02d}{digits}"
+
+    return _DIGIT_RUN.sub(number, text.casefold())
