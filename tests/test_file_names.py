@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
 import pytest
 
@@ -85,7 +86,7 @@ def test_walk_reports_only_names_the_index_cannot_hold(tmp_path: Path) -> None:
     assert [reason for _, reason in failed] == [NOT_INDEXABLE]
 
 
-def test_the_app_shows_and_opens_them(qtbot, odd_library) -> None:
+def test_the_app_shows_and_opens_them(qtbot, odd_library, monkeypatch) -> None:
     pytest.importorskip("PySide6")
     from PySide6.QtCore import Qt
 
@@ -128,6 +129,16 @@ def test_the_app_shows_and_opens_them(qtbot, odd_library) -> None:
             main.album.view.activated.emit(model.index(0))
         assert opened.args == [odd_photo]
         qtbot.waitUntil(lambda: main.viewer._image is not None, timeout=20000)
+
+        # Show in File Manager names the folder's exact bytes.
+        from PySide6.QtGui import QDesktopServices
+
+        asked = []
+        monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: asked.append(url) or True)
+        main.open_in_file_manager(odd_folder)
+        encoded = bytes(asked[0].toEncoded().data())
+        assert encoded.startswith(b"file://")
+        assert unquote_to_bytes(encoded[len(b"file://"):]) == os.fsencode(odd_folder)
     finally:
         context.work.cancel_jobs()
         context.work.wait()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
+from urllib.parse import quote
 
 from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import (
@@ -519,7 +521,7 @@ class MainWindow(QMainWindow):
             )
 
     def open_in_file_manager(self, path: str) -> None:
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+        if not QDesktopServices.openUrl(local_file_url(path)):
             message = self.tr("Could not open a file manager for {path}")
             show_error(self, message.format(path=printable(path)))
 
@@ -589,3 +591,9 @@ class MainWindow(QMainWindow):
                 "and keeps every tag's provenance.\n\nLibrary: {path}"
             ).format(path=self.context.app.library_dir),
         )
+
+
+def local_file_url(path: str) -> QUrl:
+    """A file: URL naming exactly ``path``'s bytes (percent-encoded), also when the name is not
+    valid UTF-8 (QUrl.fromLocalFile takes a Qt string, which drops such bytes)."""
+    return QUrl.fromEncoded(b"file://" + quote(os.fsencode(path)).encode("ascii"))
