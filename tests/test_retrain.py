@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 from organizer.app import open_app
+from organizer.tagging import model_gate
 from organizer.tagging.bundle import EMBEDDING_STATS_FILE, load_bundle
 from organizer.tagging.engine import TaggingEngine
 from organizer.tagging.evaluation import average_precision
@@ -405,3 +406,38 @@ def test_a_tag_the_model_does_not_suggest_waits_for_enough_confirmations(
         assert (report.threshold_after is not None) == suggested
         others = np.delete(fit.thresholds, column)
         assert np.array_equal(others, np.delete(thresholds, column))  # no other tag moves
+
+
+def test_the_dialog_words_the_decision_in_the_ui_language(qtbot, trained) -> None:
+    """The decision reaches the Chinese UI in Chinese, worded from the summary's outcome and
+    the gate's numbers, not as the command line's English sentence."""
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QApplication
+
+    from organizer.ui.retrain_dialog import RetrainDialog
+    from organizer.ui.translations import install_translators
+
+    summary = trained["summary"]
+    application = QApplication.instance()
+    before = QLocale()
+    translators = install_translators(application, "zh_CN")
+    try:
+        for outcome in ("activated", "candidate as asked"):
+            dialog = RetrainDialog(trained["library"])
+            qtbot.addWidget(dialog)
+            dialog._handle({"event": "result", **summary, "outcome": outcome})
+            text = dialog.decision.text()
+            assert summary["decision"] not in text
+            assert ("已启用" if outcome == "activated" else "按要求保留为候选模型") in text
+        blocked = [dict(c, rule=model_gate.UNEXPLAINED_CHANGES, problem="in English")
+                   for c in summary["gate"]["changes"][:1]]
+        dialog._handle({"event": "result", **summary, "outcome": "changes elsewhere",
+                        "gate": {**summary["gate"], "changes": blocked}})
+        change = blocked[0]
+        assert (f"{change['tag']}：在你未更正的照片上，建议从 {change['before']} 变为 "
+                f"{change['after']}") in dialog.decision.text()
+        assert dialog.changes.item(0, 4).text().startswith(f"{change['tag']}：")
+    finally:
+        for translator in translators:
+            application.removeTranslator(translator)
+        QLocale.setDefault(before)

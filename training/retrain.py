@@ -283,23 +283,31 @@ def _summary(
     check: dict, gate: GateReport,
 ) -> dict:
     worse = [r.tag for r in fit.reports if not r.not_worse]
+    # "outcome" says which decision it was, for the app to word in its language; "decision"
+    # words it in English for the command line.
     if activated:
+        outcome = "activated"
         decision = ("activated: no tag got worse on the held-out corrections, and no "
                     f"suggestion changed beyond what the corrections explain on the "
                     f"{gate.photos} photos")
     elif gate.problems:
+        outcome = "changes elsewhere"
         decision = ("kept as a candidate: " + "; ".join(gate.problems)
                     + f" (activate anyway with 'organizer models use {name}')")
     elif worse:
+        outcome = "worse on corrections"
         decision = ("kept as a candidate: worse on the held-out corrections of "
                     + ", ".join(worse) + f" (activate anyway with 'organizer models use {name}')")
     else:
+        outcome = "candidate as asked"
         decision = f"kept as a candidate as asked (activate with 'organizer models use {name}')"
     return {
         "version": name,
         "parent": parent_name,
         "parent_bundle_version": parent.version,
         "activated": activated,
+        "outcome": outcome,
+        "worse_tags": worse,
         "decision": decision,
         "new_tags": [t.name for t in tasks if t.index is None],
         "retrained_tags": [t.name for t in tasks if t.index is not None],

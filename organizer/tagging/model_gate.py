@@ -25,6 +25,8 @@ CHANGES_PER_CORRECTION = 3
 MIN_ALLOWED_CHANGES = 5
 # A new tag suggested on more of the library than this is implausible for a user's own tag.
 MAX_NEW_TAG_SHARE = 0.3
+NEW_TAG_SHARE = "new tag share"
+UNEXPLAINED_CHANGES = "unexplained changes"
 SAMPLES = 6  # photos gaining and losing each tag, for the retrain dialog's thumbnails
 
 Progress = Callable[[str, int, int], None]
@@ -42,7 +44,10 @@ class TagChange:
     disappeared: int
     gained: list[int] = field(default_factory=list)  # sample photo ids
     lost: list[int] = field(default_factory=list)
-    problem: str | None = None  # why this change keeps the model a candidate
+    # Why this change keeps the model a candidate: the rule it breaks (NEW_TAG_SHARE,
+    # UNEXPLAINED_CHANGES; the app words it in the UI's language) and in English words.
+    rule: str | None = None
+    problem: str | None = None
 
 
 @dataclass
@@ -118,6 +123,7 @@ def compare_on_library(
             disappeared,
             *samples[j],
         )
+        change.rule = _broken_rule(change, len(ids))
         change.problem = _problem(change, len(ids))
         changes.append(change)
     return GateReport(len(ids), changes)
@@ -131,18 +137,23 @@ def _column_differs(old: HeadArrays, new: HeadArrays, j: int) -> bool:
     )
 
 
-def _problem(change: TagChange, photos: int) -> str | None:
+def _broken_rule(change: TagChange, photos: int) -> str | None:
     if change.new:
-        share = change.after / max(photos, 1)
-        if share > MAX_NEW_TAG_SHARE:
-            return (
-                f"{change.tag}: a new tag suggested on {share:.0%} of the library "
-                f"({change.after} of {photos} photos) from {change.confirmed} examples"
-            )
-        return None
+        return NEW_TAG_SHARE if change.after / max(photos, 1) > MAX_NEW_TAG_SHARE else None
     lost_allowed = max(MIN_ALLOWED_CHANGES, CHANGES_PER_CORRECTION * change.rejected)
     gained_allowed = max(MIN_ALLOWED_CHANGES, CHANGES_PER_CORRECTION * change.confirmed)
     if change.disappeared > lost_allowed or change.appeared > gained_allowed:
+        return UNEXPLAINED_CHANGES
+    return None
+
+
+def _problem(change: TagChange, photos: int) -> str | None:
+    if change.rule == NEW_TAG_SHARE:
+        return (
+            f"{change.tag}: a new tag suggested on {change.after / max(photos, 1):.0%} of the "
+            f"library ({change.after} of {photos} photos) from {change.confirmed} examples"
+        )
+    if change.rule == UNEXPLAINED_CHANGES:
         return (
             f"{change.tag}: {change.before} → {change.after} suggestions on photos you "
             f"didn't correct (+{change.appeared} −{change.disappeared}, from "

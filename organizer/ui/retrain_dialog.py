@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from organizer.app import organizer_command
+from organizer.tagging.model_gate import NEW_TAG_SHARE, UNEXPLAINED_CHANGES
 
 KILL_AFTER_MS = 3000
 SAMPLE_SIZE = QSize(96, 96)
@@ -343,9 +344,10 @@ class RetrainDialog(QDialog):
                 self.table.setItem(row, column, item)
         self.table.show()
         self.results.show()
-        self._show_changes(event.get("gate", {}).get("changes", []))
+        gate = event.get("gate", {})
+        self._show_changes(gate.get("changes", []), gate.get("photos", 0))
         text = self.tr("Model %1: %2").replace("%1", event["version"]).replace(
-            "%2", event["decision"])
+            "%2", self._decision_text(event))
         for name in event.get("unsuggested_new_tags", []):
             text += "\n" + self.tr(
                 "“%1”: its confirmed photos have little in common, so it is not suggested on "
@@ -353,7 +355,42 @@ class RetrainDialog(QDialog):
         self.decision.setText(text)
         self.activate_button.setVisible(not event["activated"])
 
-    def _show_changes(self, changes: list[dict]) -> None:
+    def _decision_text(self, event: dict) -> str:
+        """What ``organizer train``'s decision says, in the UI's language."""
+        outcome = event.get("outcome")
+        if outcome == "activated":
+            return self.tr(
+                "activated: no tag got worse on the held-out corrections, and no suggestion "
+                "changed beyond what the corrections explain on the %1 photos").replace(
+                "%1", str(event["gate"]["photos"]))
+        if outcome == "changes elsewhere":
+            gate = event["gate"]
+            problems = [self._problem_text(c, gate["photos"]) for c in gate["changes"]
+                        if c.get("rule")]
+            return self.tr("kept as a candidate: %1").replace("%1", "; ".join(problems))
+        if outcome == "worse on corrections":
+            return self.tr("kept as a candidate: worse on the held-out corrections of %1"
+                           ).replace("%1", ", ".join(event["worse_tags"]))
+        return self.tr("kept as a candidate, as asked")  # outcome "candidate as asked"
+
+    def _problem_text(self, change: dict, photos: int) -> str:
+        if change.get("rule") == NEW_TAG_SHARE:
+            return self.tr(
+                "%1: a new tag suggested on %2% of the library (%3 of %4 photos) from %5 "
+                "examples").replace("%1", change["tag"]).replace(
+                "%2", f"{100 * change['after'] / max(photos, 1):.0f}").replace(
+                "%3", str(change["after"])).replace("%4", str(photos)).replace(
+                "%5", str(change["confirmed"]))
+        if change.get("rule") == UNEXPLAINED_CHANGES:
+            return self.tr(
+                "%1: %2 → %3 suggestions on photos you didn't correct (+%4 −%5, from %6 "
+                "confirmed and %7 rejected)").replace("%1", change["tag"]).replace(
+                "%2", str(change["before"])).replace("%3", str(change["after"])).replace(
+                "%4", str(change["appeared"])).replace("%5", str(change["disappeared"])).replace(
+                "%6", str(change["confirmed"])).replace("%7", str(change["rejected"]))
+        return change.get("problem") or ""
+
+    def _show_changes(self, changes: list[dict], photos: int) -> None:
         """The gate's table: per changed tag, its suggestions on photos the user did not
         correct for it, before and after; a row that keeps the model a candidate in red."""
         self._changes = changes
@@ -364,7 +401,8 @@ class RetrainDialog(QDialog):
                 f"{change['before']} → {change['after']}",
                 f"+{change['appeared']}",
                 f"−{change['disappeared']}",
-                change["problem"] or self.tr("explained by your corrections"),
+                self._problem_text(change, photos) if change["problem"]
+                else self.tr("explained by your corrections"),
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -129,12 +129,12 @@
 <context>
     <name>LinePlot</name>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="106" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="107" />
         <source>epoch 1</source>
         <translation>第 1 轮</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="108" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="109" />
         <source>epoch %1</source>
         <translation>第 %1 轮</translation>
     </message>
@@ -142,187 +142,187 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="62" />
+        <location filename="../../organizer/ui/main_window.py" line="64" />
         <source>Organizer</source>
         <translation>Organizer</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="165" />
+        <location filename="../../organizer/ui/main_window.py" line="167" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="166" />
+        <location filename="../../organizer/ui/main_window.py" line="168" />
         <source>&amp;Add Folder…</source>
         <translation>添加文件夹(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="168" />
+        <location filename="../../organizer/ui/main_window.py" line="170" />
         <source>&amp;Rescan All Folders</source>
         <translation>重新扫描所有文件夹(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="170" />
+        <location filename="../../organizer/ui/main_window.py" line="172" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="174" />
+        <location filename="../../organizer/ui/main_window.py" line="176" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="176" />
+        <location filename="../../organizer/ui/main_window.py" line="178" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="177" />
+        <location filename="../../organizer/ui/main_window.py" line="179" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="179" />
+        <location filename="../../organizer/ui/main_window.py" line="181" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="184" />
+        <location filename="../../organizer/ui/main_window.py" line="186" />
         <source>Select &amp;All</source>
         <translation>全选(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="187" />
+        <location filename="../../organizer/ui/main_window.py" line="189" />
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="189" />
+        <location filename="../../organizer/ui/main_window.py" line="191" />
         <source>Add &amp;Tag to Selection</source>
         <translation>为所选照片添加标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="192" />
+        <location filename="../../organizer/ui/main_window.py" line="194" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="195" />
+        <location filename="../../organizer/ui/main_window.py" line="197" />
         <source>Sort by &amp;Date Taken, Oldest First</source>
         <translation>按拍摄日期排序，最早的在前(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="196" />
+        <location filename="../../organizer/ui/main_window.py" line="198" />
         <source>Sort by Date Taken, Ne&amp;west First</source>
         <translation>按拍摄日期排序，最新的在前(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="197" />
+        <location filename="../../organizer/ui/main_window.py" line="199" />
         <source>Sort by &amp;Name, A to Z</source>
         <translation>按名称排序，A 到 Z(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="198" />
+        <location filename="../../organizer/ui/main_window.py" line="200" />
         <source>Sort by Name, &amp;Z to A</source>
         <translation>按名称排序，Z 到 A(&amp;Z)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="208" />
+        <location filename="../../organizer/ui/main_window.py" line="210" />
         <source>Tag Names in &amp;English</source>
         <translation>标签名使用英文(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="209" />
+        <location filename="../../organizer/ui/main_window.py" line="211" />
         <source>Tag Names in &amp;Chinese (简体中文)</source>
         <translation>标签名使用中文(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="219" />
+        <location filename="../../organizer/ui/main_window.py" line="221" />
         <source>Show &amp;All Photos</source>
         <translation>显示全部照片(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="222" />
+        <location filename="../../organizer/ui/main_window.py" line="224" />
         <source>Show D&amp;uplicates</source>
         <translation>显示重复照片(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="226" />
+        <location filename="../../organizer/ui/main_window.py" line="228" />
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="227" />
+        <location filename="../../organizer/ui/main_window.py" line="229" />
         <source>Re&amp;view a Tag…</source>
         <translation>审阅标签(&amp;V)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="230" />
+        <location filename="../../organizer/ui/main_window.py" line="232" />
         <source>Find &amp;Similar Photos</source>
         <translation>查找相似照片(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="234" />
+        <location filename="../../organizer/ui/main_window.py" line="236" />
         <source>&amp;Rename Tag…</source>
         <translation>重命名标签(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="235" />
+        <location filename="../../organizer/ui/main_window.py" line="237" />
         <source>&amp;Merge Tags…</source>
         <translation>合并标签(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="236" />
+        <location filename="../../organizer/ui/main_window.py" line="238" />
         <source>&amp;Delete Tag…</source>
         <translation>删除标签(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="241" />
+        <location filename="../../organizer/ui/main_window.py" line="243" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="242" />
+        <location filename="../../organizer/ui/main_window.py" line="244" />
         <source>&amp;About Organizer</source>
         <translation>关于 Organizer(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="369" />
+        <location filename="../../organizer/ui/main_window.py" line="371" />
         <source>{count} photos</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="371" />
+        <location filename="../../organizer/ui/main_window.py" line="373" />
         <source>{count} photos match</source>
         <translation>{count} 张照片符合</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="392" />
+        <location filename="../../organizer/ui/main_window.py" line="394" />
         <source>Review a tag</source>
         <translation>审阅标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="392" />
+        <location filename="../../organizer/ui/main_window.py" line="394" />
         <source>Photos to review for:</source>
         <translation>要审阅照片的标签：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="442" />
+        <location filename="../../organizer/ui/main_window.py" line="444" />
         <source>Add a photo folder</source>
         <translation>添加照片文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="447" />
+        <location filename="../../organizer/ui/main_window.py" line="449" />
         <source>Adding {folder}</source>
         <translation>正在添加 {folder}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="460" />
+        <location filename="../../organizer/ui/main_window.py" line="462" />
         <source>Remove folder</source>
         <translation>移除文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="462" />
+        <location filename="../../organizer/ui/main_window.py" line="464" />
         <source>Stop watching {path}?
 
 Its photos leave the library with their tags and corrections. The files themselves are not touched.</source>
@@ -331,72 +331,72 @@ Its photos leave the library with their tags and corrections. The files themselv
 其中的照片及其标签和修正将从图库中移除。文件本身不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="476" />
+        <location filename="../../organizer/ui/main_window.py" line="478" />
         <source>Retagging {folder}</source>
         <translation>正在为 {folder} 重新打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="482" />
+        <location filename="../../organizer/ui/main_window.py" line="484" />
         <source>all folders</source>
         <translation>所有文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="484" />
+        <location filename="../../organizer/ui/main_window.py" line="486" />
         <source>Scanning {folder}</source>
         <translation>正在扫描 {folder}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="501" />
+        <location filename="../../organizer/ui/main_window.py" line="503" />
         <source>Writing tags under {folder}</source>
         <translation>正在写入 {folder} 下的标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="517" />
+        <location filename="../../organizer/ui/main_window.py" line="519" />
         <source>{count} file(s) could not be written.</source>
         <translation>{count} 个文件无法写入。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="523" />
+        <location filename="../../organizer/ui/main_window.py" line="525" />
         <source>Could not open a file manager for {path}</source>
         <translation>无法为 {path} 打开文件管理器</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="549" />
+        <location filename="../../organizer/ui/main_window.py" line="551" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="550" />
+        <location filename="../../organizer/ui/main_window.py" line="552" />
         <source>Add Tag…</source>
         <translation>添加标签…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="551" />
+        <location filename="../../organizer/ui/main_window.py" line="553" />
         <source>Find Similar Photos</source>
         <translation>查找相似照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="553" />
+        <location filename="../../organizer/ui/main_window.py" line="555" />
         <source>Retag {count} Photo(s)</source>
         <translation>重新为 {count} 张照片打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="555" />
+        <location filename="../../organizer/ui/main_window.py" line="557" />
         <source>Retagging {count} photo(s)</source>
         <translation>正在为 {count} 张照片重新打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="562" />
+        <location filename="../../organizer/ui/main_window.py" line="564" />
         <source>Show in File Manager</source>
         <translation>在文件管理器中显示</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="586" />
+        <location filename="../../organizer/ui/main_window.py" line="588" />
         <source>About Organizer</source>
         <translation>关于 Organizer</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="588" />
+        <location filename="../../organizer/ui/main_window.py" line="590" />
         <source>Organizer tags your photos with a local model, lets you correct the tags, and keeps every tag's provenance.
 
 Library: {path}</source>
@@ -661,208 +661,238 @@ Library: {path}</source>
 <context>
     <name>RetrainDialog</name>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="162" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="163" />
         <source>Retrain the model</source>
         <translation>重新训练模型</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="178" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="179" />
         <source>Starting…</source>
         <translation>正在开始…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="182" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="183" />
         <source>training loss</source>
         <translation>训练损失</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="183" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="184" />
         <source>held-out loss</source>
         <translation>留出集损失</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="184" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="185" />
         <source>held-out agreement</source>
         <translation>留出集一致率</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="188" />
-        <location filename="../../organizer/ui/retrain_dialog.py" line="194" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="189" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="195" />
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="188" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="189" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="188" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="189" />
         <source>Confirmed / rejected</source>
         <translation>确认 / 拒绝</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="189" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="190" />
         <source>Errors before → after</source>
         <translation>错误 之前 → 之后</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="189" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="190" />
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="190" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="191" />
         <source>Suggested on other photos</source>
         <translation>在其他照片上的建议</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="190" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="191" />
         <source>Held-out AP</source>
         <translation>留出集 AP</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="194" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="195" />
         <source>Suggested on photos you didn't correct</source>
         <translation>在您未修正的照片上的建议</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="195" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="196" />
         <source>Appear</source>
         <translation>新增</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="195" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="196" />
         <source>Disappear</source>
         <translation>消失</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="195" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="196" />
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="222" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="223" />
         <source>Activate this model</source>
         <translation>启用此模型</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="236" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="237" />
         <source>Corrected tags</source>
         <translation>修正过的标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="237" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="238" />
         <source>Changes on your other photos</source>
         <translation>您其他照片上的变化</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="307" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="308" />
         <source>Reading your corrections…</source>
         <translation>正在读取您的修正…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="308" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="309" />
         <source>Training…</source>
         <translation>正在训练…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="309" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="310" />
         <source>Exporting and checking the model…</source>
         <translation>正在导出并检查模型…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="310" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="311" />
         <source>Updating suggestions on your photos…</source>
         <translation>正在更新照片上的建议…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="315" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="316" />
         <source>Learning %1 from %2 photos.</source>
         <translation>从 %2 张照片学习 %1。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="318" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="319" />
         <source>“%1” has %2 confirmed photos; a new tag needs %3.</source>
         <translation>“%1”有 %2 张已确认的照片；新标签需要 %3 张。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="332" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="333" />
         <source>new</source>
         <translation>新</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="332" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="333" />
         <source>retrained</source>
         <translation>重新训练</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="347" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="349" />
         <source>Model %1: %2</source>
         <translation>模型 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="351" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="353" />
         <source>“%1”: its confirmed photos have little in common, so it is not suggested on its own; Tags → Review a Tag… lists photos like them.</source>
         <translation>“%1”：已确认的照片之间几乎没有共同点，因此不会自动建议此标签；“标签 → 审阅标签…”会列出与它们相似的照片。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="367" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="363" />
+        <source>activated: no tag got worse on the held-out corrections, and no suggestion changed beyond what the corrections explain on the %1 photos</source>
+        <translation>已启用：在留出的更正上没有标签变差，且在 %1 张照片上没有超出更正所能解释的建议变化</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="370" />
+        <source>kept as a candidate: %1</source>
+        <translation>保留为候选模型：%1</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="372" />
+        <source>kept as a candidate: worse on the held-out corrections of %1</source>
+        <translation>保留为候选模型：在留出的更正上，%1 变差了</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="374" />
+        <source>kept as a candidate, as asked</source>
+        <translation>按要求保留为候选模型</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="379" />
+        <source>%1: a new tag suggested on %2% of the library (%3 of %4 photos) from %5 examples</source>
+        <translation>%1：新标签仅凭 %5 个示例就被建议到照片库的 %2%（%4 张中的 %3 张）</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="386" />
+        <source>%1: %2 → %3 suggestions on photos you didn't correct (+%4 −%5, from %6 confirmed and %7 rejected)</source>
+        <translation>%1：在你未更正的照片上，建议从 %2 变为 %3（+%4 −%5，依据 %6 个确认和 %7 个拒绝）</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="405" />
         <source>explained by your corrections</source>
         <translation>可由您的修正解释</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="388" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="426" />
         <source>“%1”: photos that gain it and photos that lose it</source>
         <translation>“%1”：获得和失去它的照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="390" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="428" />
         <source>“%1”: no photo you didn't correct gains or loses it</source>
         <translation>“%1”：您未修正的照片中没有获得或失去它的</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="402" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="440" />
         <source>gains</source>
         <translation>获得</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="402" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="440" />
         <source>loses</source>
         <translation>失去</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="418" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="456" />
         <source>Cancelled. The active model is unchanged.</source>
         <translation>已取消。当前模型未改变。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="420" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="458" />
         <source>Training failed. The active model is unchanged.</source>
         <translation>训练失败。当前模型未改变。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="425" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="463" />
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="435" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="473" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="451" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="489" />
         <source>Activating %1…</source>
         <translation>正在启用 %1…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="456" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="494" />
         <source>Model %1 is active.</source>
         <translation>模型 %1 已启用。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="460" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="498" />
         <source>Could not activate the model.</source>
         <translation>无法启用模型。</translation>
     </message>
