@@ -3,7 +3,7 @@
     python bench/bench_retrain.py [--sizes 10000 100000] [--skip-baseline-above 20000]
 
 Each library is a real SQLite index whose embedding rows are real embeddings (the shipped
-model's training photos, cached by training/backbone.py) plus Gaussian noise, with the
+model's training photos, cached by organizer_training/backbone.py) plus Gaussian noise, with the
 corrections of a realistic session: one new tag confirmed on 10 photos, two model tags
 rejected on 8 photos each, one confirmed on 5. Timed: reading embeddings and corrections from
 the database, the fit exactly as ``organizer train`` runs it (``fit_tasks``: the K-fold
@@ -31,19 +31,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from organizer.app import open_app  # noqa: E402
 from organizer.tagging.rescore import rescore_library  # noqa: E402
-from training.backbone import cached_embeddings, load_backbone  # noqa: E402
-from training.build_default_model import default_data_dir  # noqa: E402
-from training.datasets import read_labelled_set  # noqa: E402
-from training.head_params import HeadParameters, head_probabilities  # noqa: E402
-from training.retrain import (  # noqa: E402
+from organizer_training.backbone import cached_embeddings, load_backbone  # noqa: E402
+from organizer_training.build_default_model import default_data_dir  # noqa: E402
+from organizer_training.datasets import read_labelled_set  # noqa: E402
+from organizer_training.head_params import HeadParameters, head_probabilities  # noqa: E402
+from organizer_training.retrain import (  # noqa: E402
     MAX_ANCHOR_PHOTOS,
     RetrainOptions,
     fit_tasks,
     plan_tasks,
     read_library,
 )
-from training.retrain_fit import fit_corrections  # noqa: E402
-from training.retrain_results import TagTask  # noqa: E402
+from organizer_training.retrain_fit import fit_corrections  # noqa: E402
+from organizer_training.retrain_results import TagTask  # noqa: E402
 
 
 def real_embeddings() -> np.ndarray:

@@ -34,7 +34,7 @@ from organizer.tagging.bundle import default_bundle_dir, load_bundle  # noqa: E4
 from organizer.tagging.embedding_index import EmbeddingIndex  # noqa: E402
 from organizer.tagging.rescore import rescore_library  # noqa: E402
 from organizer.tagging.review import review_queue, similar_photos  # noqa: E402
-from training.labelled_embeddings import labelled_embeddings  # noqa: E402
+from organizer_training.labelled_embeddings import labelled_embeddings  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET_MS = 200

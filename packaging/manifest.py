@@ -36,7 +36,7 @@ PACKAGE_DATA = (
 
 # Packages whose every module goes in: the CLI finds its cmd_*.py modules by name at run time,
 # which a freezer cannot see.
-ALL_MODULES_OF = ("organizer", "training")
+ALL_MODULES_OF = ("organizer", "organizer_training")
 # Never in a package: torch is only for building the default model (the [train] extra).
 EXCLUDES = ("torch", "torchvision", "efficientnet_lite_pytorch", "tkinter")
 

@@ -1,4 +1,5 @@
-"""The L-BFGS retraining uses (training/lbfgs.py) finds the optimum of convex problems whose
+"""The L-BFGS retraining uses (organizer_training/lbfgs.py) finds the optimum of convex problems
+whose
 answer is known another way, and stops where it says it does."""
 
 from __future__ import annotations
@@ -6,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from training import lbfgs
+from organizer_training import lbfgs
 
 
 def _ridge(x: np.ndarray, y: np.ndarray, l2: float):

@@ -37,7 +37,7 @@ def head() -> dict[str, np.ndarray]:
 
 
 def preprocess(path: Path, spec: dict) -> np.ndarray:
-    """The bundle's input recipe, written out independently of training/ and the app."""
+    """The bundle's input recipe, written out independently of organizer_training/ and the app."""
     with Image.open(path) as img:
         img = ImageOps.exif_transpose(img).convert("RGB")
         scale = spec["resize_shorter"] / min(img.size)
@@ -154,9 +154,9 @@ def test_known_photos_get_their_tags(session, bundle, sample_images) -> None:
 
 def test_torch_reference_matches_onnx(session, head, sample_images) -> None:
     torch = pytest.importorskip("torch")
-    from training.backbone import load_backbone
-    from training.head import HeadModule
-    from training.head_params import HeadParameters
+    from organizer_training.backbone import load_backbone
+    from organizer_training.head import HeadModule
+    from organizer_training.head_params import HeadParameters
 
     network = load_backbone()
     backbone, stage_ends = network.model, network.spec.stage_end_blocks
@@ -188,7 +188,7 @@ def test_tiny_build_produces_a_working_bundle(shared_data, tmp_path) -> None:
     out = tmp_path / "bundle"
     env = {**os.environ, "ORGANIZER_SHARED_DATA": str(shared_data)}
     result = subprocess.run(
-        [sys.executable, "-m", "training.build_default_model", "--tiny", "--no-cache",
+        [sys.executable, "-m", "organizer_training.build_default_model", "--tiny", "--no-cache",
          "--out", str(out)],
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300,
     )
@@ -224,7 +224,7 @@ def test_imagenet_classes_grouped_through_wordnet(head, bundle) -> None:
 
 
 def test_folds_are_balanced_and_keep_near_duplicates_together(shared_data) -> None:
-    from training.datasets import MIML_NEAR_DUPLICATES, fold_indices, read_labelled_set
+    from organizer_training.datasets import MIML_NEAR_DUPLICATES, fold_indices, read_labelled_set
 
     photos = read_labelled_set(shared_data / "photos" / "miml-scene-dev")
     folds = fold_indices(photos.paths, 5, 1, MIML_NEAR_DUPLICATES)
@@ -238,7 +238,7 @@ def test_folds_are_balanced_and_keep_near_duplicates_together(shared_data) -> No
 
 
 def test_bundle_metrics_are_cross_validated_over_every_labelled_photo(bundle, shared_data):
-    from training.set_labels import COCO_SETS
+    from organizer_training.set_labels import COCO_SETS
 
     def photos(name: str) -> int:
         with open(shared_data / "photos" / name / "labels.csv", encoding="utf-8") as handle:

@@ -54,7 +54,7 @@ def test_rescore_sends_old_embeddings_to_a_retag_from_the_files(upgraded_library
 
 def test_retraining_ignores_corrections_on_old_embeddings(upgraded_library) -> None:
     pytest.importorskip("torch", reason="training needs organizer[train]")
-    from training.retrain import NothingToLearn, read_library
+    from organizer_training.retrain import NothingToLearn, read_library
 
     app, _, ids = upgraded_library
     app.library.set_user_tag(ids[:2], "grandma", "confirmed")

@@ -36,7 +36,7 @@ NEW_TAG = "sandscape"
 CONFIRMED_EXAMPLES = 10
 REJECTIONS = 8
 # From 10 examples the held-out AP of a new scene tag measured 0.9+ for desert-like scenes
-# (python -m training.measure_few_shot, docs/retraining.md); 0.80 leaves room for the
+# (python -m organizer_training.measure_few_shot, docs/retraining.md); 0.80 leaves room for the
 # draw of which 10 photos are confirmed.
 NEW_TAG_AP_FLOOR = 0.80
 # Tags nobody corrected keep their head parameters bit for bit; what remains is float32
@@ -380,10 +380,10 @@ def test_a_tag_the_model_does_not_suggest_waits_for_enough_confirmations(
 ) -> None:
     """One confirmed photo once put an unsuggested model tag on the 0.05 floor (suggested on 10
     photos nobody corrected); like a new tag, it needs MIN_CONFIRMED_EXAMPLES first."""
-    from training.head_params import HeadParameters
-    from training.retrain import MAX_ANCHOR_PHOTOS, MIN_CONFIRMED_EXAMPLES, read_library
-    from training.retrain_fit import fit_corrections
-    from training.retrain_results import TagTask
+    from organizer_training.head_params import HeadParameters
+    from organizer_training.retrain import MAX_ANCHOR_PHOTOS, MIN_CONFIRMED_EXAMPLES, read_library
+    from organizer_training.retrain_fit import fit_corrections
+    from organizer_training.retrain_results import TagTask
 
     app = open_app(corrected_library["library"])
     try:

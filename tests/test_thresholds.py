@@ -11,9 +11,9 @@ import pytest
 pytest.importorskip("torch", reason="the build needs organizer[train]")
 
 from organizer.tagging.evaluation import average_precision  # noqa: E402
-from training.datasets import read_labelled_set  # noqa: E402
-from training.head import fit_logistic_heads  # noqa: E402
-from training.thresholds import precision_threshold  # noqa: E402
+from organizer_training.datasets import read_labelled_set  # noqa: E402
+from organizer_training.head import fit_logistic_heads  # noqa: E402
+from organizer_training.thresholds import precision_threshold  # noqa: E402
 
 FLOWERS, PETS = 90, 30
 
@@ -21,7 +21,7 @@ FLOWERS, PETS = 90, 30
 @pytest.fixture(scope="module")
 def photos(shared_data: Path):
     """Embeddings, daisy labels and the known mask: flowers know daisy, pets do not."""
-    from training.backbone import embed_files, load_backbone
+    from organizer_training.backbone import embed_files, load_backbone
 
     flowers = read_labelled_set(shared_data / "photos" / "flowers-tf")
     pets = read_labelled_set(shared_data / "photos" / "cats-dogs-kaggle")
@@ -130,7 +130,7 @@ def test_a_common_tag_does_not_pass_on_its_prevalence_alone() -> None:
 
 
 def test_a_threshold_rises_to_hold_on_sources_the_heads_never_saw() -> None:
-    from training.thresholds import on_unseen_sources
+    from organizer_training.thresholds import on_unseen_sources
 
     rng = np.random.default_rng(5)
     truth = np.r_[np.ones(60, dtype=bool), np.zeros(340, dtype=bool)]

@@ -10,11 +10,11 @@ import pytest
 pytest.importorskip("torch", reason="the build needs organizer[train]")
 
 from organizer.tagging.evaluation import TagLookup  # noqa: E402
-from training.cross_validation import LabelledImages, set_metrics  # noqa: E402
-from training.datasets import LabelledSet, read_labelled_set  # noqa: E402
-from training.indoor_outdoor import indoor_and_outdoor  # noqa: E402
-from training.set_labels import ASSUMED_ABSENT, assumed_absent, label_matrix  # noqa: E402
-from training.vocabulary import VOCABULARY  # noqa: E402
+from organizer_training.cross_validation import LabelledImages, set_metrics  # noqa: E402
+from organizer_training.datasets import LabelledSet, read_labelled_set  # noqa: E402
+from organizer_training.indoor_outdoor import indoor_and_outdoor  # noqa: E402
+from organizer_training.set_labels import ASSUMED_ABSENT, assumed_absent, label_matrix  # noqa: E402
+from organizer_training.vocabulary import VOCABULARY  # noqa: E402
 
 TAG_INDEX = {spec.name: i for i, spec in enumerate(VOCABULARY)}
 LOOKUP = TagLookup.from_tags((spec.name, spec.aliases) for spec in VOCABULARY)
@@ -121,12 +121,12 @@ def test_coco_labels_parents_through_children_and_miml_rules_out_household_objec
 
 
 def test_landscapes_are_negatives_only_where_imagenet_sees_no_trace(shared_data: Path) -> None:
-    from training.backbone import embed_files, load_backbone
-    from training.build_default_model import base_head
-    from training.head_params import head_probabilities
-    from training.set_labels import add_negatives_imagenet_does_not_see
-    from training.vocabulary import class_to_tag_matrix, read_imagenet_classes
-    from training.wordnet import DEFAULT_WORDNET_DIR, WordNet
+    from organizer_training.backbone import embed_files, load_backbone
+    from organizer_training.build_default_model import base_head
+    from organizer_training.head_params import head_probabilities
+    from organizer_training.set_labels import add_negatives_imagenet_does_not_see
+    from organizer_training.vocabulary import class_to_tag_matrix, read_imagenet_classes
+    from organizer_training.wordnet import DEFAULT_WORDNET_DIR, WordNet
 
     # 935 and 1209 show sailing ships, 1778 a swan; in 3 (desert) and 1000 (sea) ImageNet
     # sees no boat.
@@ -158,7 +158,7 @@ def test_assumed_absent_names_real_tags() -> None:
 
 
 def test_coco_photos_rule_out_flowers_unless_a_plant_or_vase_is_there(shared_data: Path) -> None:
-    from training.set_labels import ABSENT_UNLESS_LABELLED
+    from organizer_training.set_labels import ABSENT_UNLESS_LABELLED
 
     coco = read_labelled_set(shared_data / "photos" / "coco128")
     matrix = label_matrix(coco, LOOKUP, TAG_INDEX, set(), ABSENT_UNLESS_LABELLED["coco128"])
@@ -172,8 +172,8 @@ def test_coco_photos_rule_out_flowers_unless_a_plant_or_vase_is_there(shared_dat
 def test_few_shot_measure_judges_a_tag_only_where_a_set_says_whether_it_is_there(
     shared_data: Path,
 ) -> None:
-    from training.labelled_embeddings import LabelledEmbeddings, read_sets
-    from training.measure_few_shot import concepts, set_truth
+    from organizer_training.labelled_embeddings import LabelledEmbeddings, read_sets
+    from organizer_training.measure_few_shot import concepts, set_truth
 
     photos = shared_data / "photos"
     wanted = {"miml-scene-dev", "cats-dogs-kaggle", "people-humanseg"}

@@ -1,6 +1,7 @@
 """``organizer train``: learn from corrections, export ONNX, validate, activate if not worse.
 
-The training code lives in ``training/``; it is imported only here, only when the command runs.
+The training code lives in ``organizer_training/``; it is imported only here, only when the
+command runs.
 It needs numpy and onnx only (installed with Organizer), never PyTorch.
 """
 
@@ -41,7 +42,7 @@ def load_training():
                 f"training needs {module}, which is not installed: {INSTALL_HINT}"
             ) from error
     try:
-        from training import retrain
+        from organizer_training import retrain
     except ImportError as error:
         raise OrganizerError(
             f"the training module cannot be loaded ({error}); {INSTALL_HINT}"

@@ -13,7 +13,7 @@ distribution says how many photos each threshold would show the tag on, and a ne
 suggested on more than ``MAX_LIBRARY_SHARE`` of the library. Confirmed photos that have nothing
 in common (an invented "camera test" on 5 unrelated photos) make no concept: a typical one scores
 no higher than much of the library, and such a tag is not suggested at all (rules and numbers
-measured by ``python -m training.measure_few_shot``, docs/retraining.md).
+measured by ``python -m organizer_training.measure_few_shot``, docs/retraining.md).
 """
 
 from __future__ import annotations

@@ -31,7 +31,8 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True)
 class HeadArrays:
-    """The arrays of ``training/head_params.py``'s HeadParameters (read without training/)."""
+    """The arrays of ``organizer_training/head_params.py``'s HeadParameters (read without
+    importing organizer_training)."""
 
     fc_weight: np.ndarray
     fc_bias: np.ndarray

@@ -253,7 +253,7 @@ class RetrainDialog(QDialog):
     def _spawn(self, arguments: list[str]) -> QProcess:
         process = QProcess(self)
         environment = QProcessEnvironment.systemEnvironment()
-        # From a source checkout, ``training/`` sits next to ``organizer/``.
+        # From a source checkout, ``organizer_training/`` sits next to ``organizer/``.
         source_root = str(Path(__file__).resolve().parents[2])
         existing = environment.value("PYTHONPATH", "")
         environment.insert("PYTHONPATH", os.pathsep.join(p for p in (source_root, existing) if p))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from training.wordnet import WordNet, wnid_to_offset
+from organizer_training.wordnet import WordNet, wnid_to_offset
 
 
 @dataclass(frozen=True)

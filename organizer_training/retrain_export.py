@@ -20,7 +20,7 @@ import onnxruntime as ort
 from organizer.errors import UnreadableImageError
 from organizer.tagging.bundle import ModelBundle
 from organizer.tagging.preprocess import load_model_input
-from training.head_params import HeadParameters, head_graph, head_probabilities
+from organizer_training.head_params import HeadParameters, head_graph, head_probabilities
 
 OPSET = 17
 HEAD_INPUT = "head_embedding"

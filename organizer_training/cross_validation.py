@@ -18,8 +18,8 @@ import numpy as np
 import torch
 
 from organizer.tagging.evaluation import TagLookup, average_precision, evaluate
-from training.head import fit_logistic_heads
-from training.thresholds import ThresholdChoice
+from organizer_training.head import fit_logistic_heads
+from organizer_training.thresholds import ThresholdChoice
 
 
 @dataclass

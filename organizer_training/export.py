@@ -8,9 +8,9 @@ import numpy as np
 import onnxruntime as ort
 import torch
 
-from training.backbone import Network, embedding_graph
-from training.head import HeadModule
-from training.head_params import HeadParameters, head_probabilities
+from organizer_training.backbone import Network, embedding_graph
+from organizer_training.head import HeadModule
+from organizer_training.head_params import HeadParameters, head_probabilities
 
 OPSET = 17
 

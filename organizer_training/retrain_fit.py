@@ -1,13 +1,13 @@
 """Refitting the model's own tags to the user's corrections, from stored embeddings (no image
-decoding, no torch: numpy and an L-BFGS of our own (training/lbfgs.py), so Model → Retrain
+decoding, no torch: numpy and an L-BFGS of our own (organizer_training/lbfgs.py), so Model → Retrain
 works in any install).
 
-The head is one independent logistic model per tag (``training/head.py``), so a tag nobody
+The head is one independent logistic model per tag (``organizer_training/head.py``), so a tag nobody
 corrected has nothing new to learn: its soft targets would be its own predictions, whose
 optimum is its current parameters. Only tags with corrections are refitted; every other tag
 keeps its parameters bit for bit. That is what keeps untouched tags from degrading, and it is
 also what makes retraining cost depend on the number of corrected tags, not the vocabulary.
-New tags of the user's own are not fitted here: ``training/new_tags.py`` gives them
+New tags of the user's own are not fitted here: ``organizer_training/new_tags.py`` gives them
 nearest-centroid columns.
 
 For a refitted tag the targets are:
@@ -30,9 +30,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from organizer.tagging.evaluation import average_precision
-from training import lbfgs
-from training.head_params import EPS, HeadParameters
-from training.retrain_results import (
+from organizer_training import lbfgs
+from organizer_training.head_params import EPS, HeadParameters
+from organizer_training.retrain_results import (
     EPOCHS,
     FOLDS,
     L2,
@@ -137,7 +137,7 @@ def build_problem(
     seed: int = 0,
 ) -> _Problem:
     if any(task.index is None for task in tasks):
-        raise ValueError("new tags are learnt by training/new_tags.py, not refitted")
+        raise ValueError("new tags are learnt by organizer_training/new_tags.py, not refitted")
     columns = [int(task.index) for task in tasks]  # type: ignore[arg-type]
     has_prior = (head.class_map[:, columns].sum(0) > 0).astype(np.float32)
     prior = imagenet_prior(x, head, columns) * has_prior

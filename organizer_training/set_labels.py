@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from organizer.tagging.evaluation import TagLookup, match_labels
-from training.datasets import LabelledSet
-from training.indoor_outdoor import indoor_and_outdoor
-from training.vocabulary import VOCABULARY
+from organizer_training.datasets import LabelledSet
+from organizer_training.indoor_outdoor import indoor_and_outdoor
+from organizer_training.vocabulary import VOCABULARY
 
 COCO_SETS = ("coco128", "coco-tiny-percat", "coco-tiny-lizhogn")
 

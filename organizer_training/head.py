@@ -1,4 +1,5 @@
-"""Training of the head (training/head_params.py) with torch: the ONNX export of the default
+"""Training of the head (organizer_training/head_params.py) with torch: the ONNX export of the
+default
 model (``HeadModule``) and the logistic fits of every tag on labelled photos.
 """
 
@@ -7,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from training.head_params import EPS, HeadParameters
+from organizer_training.head_params import EPS, HeadParameters
 
 
 class HeadModule(torch.nn.Module):

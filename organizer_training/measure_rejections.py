@@ -12,7 +12,7 @@ Then, on photos nobody touched, at the shipped and the retrained thresholds:
 - the tag's recall on the photos whose sets label it (the tag should stay): the target is a
   drop of at most 5 points.
 
-    python -m training.measure_rejections [--ks 3 8] [--max-mistakes 12] [--json out.json]
+    python -m organizer_training.measure_rejections [--ks 3 8] [--max-mistakes 12] [--json out.json]
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ import numpy as np
 
 from organizer.tagging.bundle import default_bundle_dir, load_bundle, suggested_mask
 from organizer.tagging.rescore import HEAD_FILE, HeadArrays
-from training.head_params import HeadParameters
-from training.labelled_embeddings import add_data_arguments, labelled_embeddings
-from training.measure_few_shot import SetTruth, set_truth
-from training.retrain import LibraryData, RetrainOptions, fit_tasks, plan_tasks
+from organizer_training.head_params import HeadParameters
+from organizer_training.labelled_embeddings import add_data_arguments, labelled_embeddings
+from organizer_training.measure_few_shot import SetTruth, set_truth
+from organizer_training.retrain import LibraryData, RetrainOptions, fit_tasks, plan_tasks
 
 
 def mistakes(

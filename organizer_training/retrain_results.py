@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from organizer.errors import OrganizerError
-from training.head_params import HeadParameters
+from organizer_training.head_params import HeadParameters
 
 # On (w - w_old) in standardized embedding space. A handful of rejections in ~1700 dimensions
 # is easy to memorise: at 3e-3 the refit zeroed the 4 rejected photos yet raised the mistake's
