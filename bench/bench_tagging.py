@@ -1,6 +1,11 @@
 """Benchmark: end-to-end tagging throughput against a naive PyTorch loop on the same files.
 
-Run: ``python -m bench.bench_tagging [--limit N] [--upscaled 120] [--bundle DIR] [--skip-baseline]``
+Run: ``python -m bench.bench_tagging [--limit N] [--upscaled 120] [--bundle DIR ...]
+[--skip-baseline]``
+
+Several ``--bundle`` directories are measured one after the other on the same files in one run
+(the backbone choice: ``python -m organizer_training.compare_backbones`` writes one bundle per
+candidate).
 
 Measured (per photo set): ``App.pipeline().add_folders`` on a fresh temporary library, i.e.
 walk, content hash, index rows, decode + preprocess + ONNX inference, reading the keywords
@@ -139,9 +144,14 @@ def run_pipeline(folder: Path, engine: object, library_dir: Path) -> tuple[Measu
 
     app = open_app(library_dir)
     try:
-        # The app loads its model lazily; hand it the loaded one so loading stays untimed. The
-        # pipeline is the app's own, so reading keywords of new files is part of the cost.
+        # The engine's bundle becomes the library's active model (each scan makes the engine
+        # follow it), and the engine is handed over with that model loaded, so loading stays
+        # untimed. The pipeline is the app's own: reading keywords of new files is part of it.
+        (library_dir / "models").mkdir(exist_ok=True)
+        (library_dir / "models" / "user-1").symlink_to(engine.bundle.directory.resolve())
+        app.library.set_setting("active_model", "user-1")
         app._engine = engine
+        app.refresh_model()
         pipeline = app.pipeline()
         with measured() as measurement:
             report = pipeline.add_folders([folder])
@@ -213,7 +223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, help="at most N photos per set (a quick check)")
     parser.add_argument("--upscaled", type=int, default=120, help="12 MP photos to generate")
-    parser.add_argument("--bundle", type=Path, help="model bundle (default: the shipped one)")
+    parser.add_argument("--bundle", type=Path, nargs="+",
+                        help="model bundles to measure (default: the shipped one)")
     parser.add_argument("--skip-baseline", action="store_true", help="pipeline only")
     parser.add_argument("--sets", nargs="+", default=["small", "large"])
     args = parser.parse_args(argv)
@@ -246,15 +257,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
 
-    bundle = load_bundle(args.bundle or default_bundle_dir())
-    engine = TaggingEngine(bundle)
+    engines = [TaggingEngine(load_bundle(d)) for d in args.bundle or [default_bundle_dir()]]
     cores = usable_cores()
-    print(
-        f"model: {bundle.version} ({bundle.model_path}), provider {engine.provider}, "
-        f"batch {engine.batch_size}, decode threads {engine.decode_threads}, "
-        f"inference streams {engine.inference_streams}"
-    )
+    for engine in engines:
+        print(
+            f"model: {engine.bundle.version} ({engine.bundle.model_path}), provider "
+            f"{engine.provider}, batch {engine.batch_size}, decode threads "
+            f"{engine.decode_threads}, inference streams {engine.inference_streams}"
+        )
     baseline_model = None if args.skip_baseline else load_baseline_model()
+    several = len(engines) > 1
+
+    def run_name(kind: str, engine: TaggingEngine) -> str:
+        return f"{kind}, {engine.bundle.version}" if several else kind
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="organizer-bench-") as scratch:
@@ -264,9 +279,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             count = len(photo_set.paths)
             megabytes = sum(p.stat().st_size for p in photo_set.paths) / count / 1e6
             print(f"{photo_set.name}: {megabytes:.2f} MB per file on average; load {load_now()}")
-            measurement, report = run_pipeline(folder, engine, Path(scratch) / f"lib{number}")
-            if report.tagged != count:
-                print(f"  note: tagged {report.tagged} of {count}: {report.failed[:5]}")
+            measured = []
+            for index, engine in enumerate(engines):
+                measurement, report = run_pipeline(folder, engine,
+                                                   Path(scratch) / f"lib{number}-{index}")
+                if report.tagged != count:
+                    print(f"  note: tagged {report.tagged} of {count}: {report.failed[:5]}")
+                measured.append(measurement)
             baseline = None
             if baseline_model is not None:
                 print(f"  pipeline done; load {load_now()}")
@@ -274,30 +293,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             target = f">= {photo_set.target_per_s:.0f}/s"
             if photo_set.target_ratio:
                 target += f" and >= {photo_set.target_ratio:.0f}x"
-            rows.append(
-                _row(
-                    photo_set.name,
-                    "pipeline (add_folders)",
-                    count,
-                    measurement,
-                    cores,
-                    target,
-                    baseline,
-                )
-            )
+            for engine, measurement in zip(engines, measured, strict=True):
+                rows.append(_row(photo_set.name, run_name("pipeline (add_folders)", engine),
+                                 count, measurement, cores, target, baseline))
             if baseline is not None:
                 rows.append(_row(photo_set.name, "baseline (naive torch)", count, baseline, cores))
             print(f"  done; load {load_now()}")
-        ceiling = run_inference_only(engine, small, 512 if not args.limit else 128)
-        rows.append(
-            _row(
-                "32 small photos, pre-decoded",
-                "ONNX inference only (ceiling)",
-                ceiling.count,
-                ceiling,
-                cores,
-            )
-        )
+        for engine in engines:
+            ceiling = run_inference_only(engine, small, 512 if not args.limit else 128)
+            rows.append(_row("32 small photos, pre-decoded",
+                             run_name("ONNX inference only (ceiling)", engine),
+                             ceiling.count, ceiling, cores))
     print()
     print_table(
         (
