@@ -73,19 +73,31 @@ def _grid_paths(main: MainWindow) -> set[str]:
     return {model.photo_row(row).path for row in range(model.rowCount())}
 
 
-def test_item_models_pass_the_model_tester(window: MainWindow) -> None:
-    for model in (
-        window.album.model,
-        window.tags.model,
-        window.folders.model,
-        window.details.model,
-    ):
+def test_item_models_pass_the_model_tester(qtbot, window: MainWindow) -> None:
+    """Each model keeps its tester attached (Fatal: a broken signal aborts) while the user
+    filters, selects a photo and changes its tags, so every insert, remove and reset the
+    views see is checked, not only the first state."""
+    testers = [
         QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
-    # Exercise data() for every row and role the views use, with the tester attached.
-    for row in range(window.album.model.rowCount()):
-        index = window.album.model.index(row)
+        for model in (window.album.model, window.tags.model, window.folders.model,
+                      window.details.model)
+    ]
+    album = window.album.model
+    for row in range(album.rowCount()):
+        index = album.index(row)
         assert index.data(Qt.ItemDataRole.DisplayRole).endswith(".jpg")
         index.data(Qt.ItemDataRole.DecorationRole)
+    reddish = len(window.context.library.search("reddish"))
+    window.tags.search.set_query("reddish")
+    qtbot.waitUntil(lambda: album.rowCount() == reddish, timeout=WAIT_MS)
+    window.tags.search.set_query("")
+    qtbot.waitUntil(lambda: album.rowCount() == 40, timeout=WAIT_MS)
+    window.album.view.setCurrentIndex(album.index(0))
+    qtbot.waitUntil(lambda: window.details.model.rowCount() > 0, timeout=WAIT_MS)
+    before = window.details.model.rowCount()
+    window.details.apply(["tester tag"], "confirmed")
+    qtbot.waitUntil(lambda: window.details.model.rowCount() == before + 1, timeout=WAIT_MS)
+    del testers  # attached until here
 
 
 def test_clicking_a_tag_shows_exactly_its_photos(qtbot, window: MainWindow) -> None:
@@ -279,7 +291,8 @@ def test_long_sessions_do_not_exhaust_none(qtbot, window: MainWindow) -> None:
 def test_first_page_then_the_rest_of_the_ids(qtbot, window: MainWindow) -> None:
     """The grid paints the first page, then the rest is appended: rows inserted, no reset."""
     model = window.album.model
-    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    # Held in a local, so it stays attached for the whole test (a dropped tester checks nothing).
+    tester = QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     ids = model.ids()
     model.set_ids(ids[:10], browse.photo_rows(window.context.library, ids[:10]))
     assert model.index(9).data(Qt.ItemDataRole.DisplayRole).endswith(".jpg")
@@ -288,6 +301,7 @@ def test_first_page_then_the_rest_of_the_ids(qtbot, window: MainWindow) -> None:
     model.rowsInserted.connect(lambda _parent, first, last: events.append((first, last)))
     model.set_ids(ids)
     assert events == [(10, len(ids) - 1)]
+    del tester  # attached until here
     # The first page was read short: painting asks for it again, off the GUI thread, and
     # its cells repaint when it lands.
     model.dataChanged.connect(lambda first, last: events.append((first.row(), last.row())))
