@@ -51,7 +51,7 @@ class HeadArrays:
             raise ModelError(f"cannot read model head {path}: {error}") from error
 
     def probabilities(self, embedding: np.ndarray) -> np.ndarray:
-        """Same map as training.head_params.head_probabilities, in float32."""
+        """Same map as organizer_training.head_params.head_probabilities, in float32."""
         x = np.asarray(embedding, dtype=np.float32)
         logits = x[:, : self.fc_weight.shape[1]] @ self.fc_weight.T + self.fc_bias
         logits -= logits.max(axis=1, keepdims=True)
