@@ -21,7 +21,7 @@ from organizer.library.store import Library
 from organizer.metadata.own_writes import OwnWrites
 from organizer.metadata.writer import MetadataService
 from organizer.tagging.bundle import ModelBundle
-from organizer.tagging.embedding_index import EmbeddingIndex
+from organizer.tagging.embedding_index import EmbeddingCache, EmbeddingIndex
 from organizer.tagging.engine import TaggingEngine
 from organizer.tagging.registry import ModelRegistry
 from organizer.tagging.rescore import rescore_library
@@ -68,10 +68,14 @@ class App:
     library_dir: Path
     library: Library
     own_writes: OwnWrites = field(default_factory=OwnWrites)
-    embeddings: EmbeddingIndex = field(default_factory=EmbeddingIndex)
+    embeddings: EmbeddingIndex = field(init=False)
     _engine: TaggingEngine | None = field(default=None, repr=False)
     _metadata: MetadataService | None = field(default=None, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    def __post_init__(self) -> None:
+        # The copy of the stored embeddings the next process maps instead of reading SQLite.
+        self.embeddings = EmbeddingIndex(EmbeddingCache(self.library_dir / "embeddings"))
 
     def connect(self) -> Library:
         """A new connection to this library for the calling thread; the caller closes it."""

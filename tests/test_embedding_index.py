@@ -78,3 +78,45 @@ def test_scores_are_the_float32_product(library) -> None:
         assert stored.rows([first, 10**9]).tolist() == [0]  # an unknown id is not there
     finally:
         app.close()
+
+
+def test_a_fresh_process_maps_the_copy_an_earlier_one_left(library) -> None:
+    """The CLI's first ranking reads the copy in the library folder instead of SQLite, only
+    while it is the library's; a stale or damaged copy is read past, and replaced."""
+    library_dir, folder = library
+    app = open_app(library_dir)
+    try:
+        dim = _dim(app)
+        stored = app.embeddings.current(app.library, dim)  # read from SQLite, copy written
+    finally:
+        app.close()
+    copy = library_dir / "embeddings"
+    assert (copy / f"{dim}.json").is_file()
+
+    def fresh_current():
+        fresh = open_app(library_dir)
+        try:
+            return fresh.embeddings.current(fresh.library, dim)
+        finally:
+            fresh.close()
+
+    mapped = fresh_current()
+    assert isinstance(mapped.matrix, np.memmap)
+    assert np.array_equal(mapped.ids, stored.ids)
+    assert np.array_equal(mapped.matrix, stored.matrix)
+    assert np.array_equal(mapped.stats.scale, stored.stats.scale)
+
+    # Another process adds a photo: the copy is stale, so the next process reads SQLite.
+    shutil.copyfile(sorted(SAMPLES.glob("*.jpg"))[6], folder / "new.jpg")
+    assert run_cli("add", folder, library=library_dir).returncode == 0
+    after = fresh_current()
+    assert not isinstance(after.matrix, np.memmap) and len(after.ids) == len(stored.ids) + 1
+    assert len(list(copy.glob(f"{dim}-*.matrix.npy"))) == 1  # the stale copy is gone
+
+    # A damaged copy (a truncated matrix) is read past, with the same result.
+    matrix_file = next(copy.glob(f"{dim}-*.matrix.npy"))
+    matrix_file.write_bytes(matrix_file.read_bytes()[:100])
+    again = fresh_current()
+    assert not isinstance(again.matrix, np.memmap)
+    assert np.array_equal(again.ids, after.ids) and np.array_equal(again.matrix, after.matrix)
+    assert isinstance(fresh_current().matrix, np.memmap)  # rewritten by the read before

@@ -7,13 +7,23 @@ kept by triggers, so a photo added by the watcher or another process is seen at 
 ranking. Scores come from a two-node ONNX graph (cast to float32, matrix product) over blocks
 of rows: numpy's float16 conversion alone took 480 ms for 100,000 photos of 1,704 columns,
 onnxruntime's whole product 80 ms (bench/bench_suggest.py).
+
+Reading them from SQLite takes 2 s at 100,000 photos, which a fresh process (each
+``organizer suggest`` run) paid before its first ranking. So the index also keeps a copy in the
+library folder (``EmbeddingCache``: the float16 matrix as a .npy file, memory-mapped by the next
+process), valid while the library's change counter and list of photos are those it was written
+at; anything else about it (missing, stale, unreadable) means a read from SQLite.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
@@ -23,6 +33,7 @@ from organizer.library.store import Library
 from organizer.tagging.few_shot import EmbeddingStats
 
 _BLOCK = 2048  # rows per product: its float32 copy (14 MB) stays in cache; 16,384 was 4x slower
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,10 +54,63 @@ class StoredEmbeddings:
         return at[self.ids[at] == wanted]
 
 
-class EmbeddingIndex:
-    """Holds the stored embeddings of one size for a process; shared by its threads."""
+class EmbeddingCache:
+    """The stored embeddings of one size as files in ``directory``: ``<dim>.json`` names the
+    counter they were written at and their files (``<dim>-<counter>.*.npy``), written first."""
 
-    def __init__(self) -> None:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def load(self, library: Library, dim: int, changes: int) -> StoredEmbeddings | None:
+        """The copy, if it is that of the library's embeddings now; else None."""
+        try:
+            info = json.loads((self.directory / f"{dim}.json").read_text(encoding="utf-8"))
+            if info["changes"] != changes:
+                return None
+            stem = self.directory / info["stem"]
+            ids = np.load(f"{stem}.ids.npy")
+            matrix = np.load(f"{stem}.matrix.npy", mmap_mode="r")
+            mean, scale = np.load(f"{stem}.mean.npy"), np.load(f"{stem}.scale.npy")
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if matrix.shape != (len(ids), dim) or matrix.dtype != np.float16 or mean.shape != (dim,):
+            return None
+        if not np.array_equal(ids, library.photo_ids_with_embedding(dim)):
+            return None  # another library behind the same counter (recreated, restored)
+        return StoredEmbeddings(changes, ids, matrix, EmbeddingStats(mean, scale))
+
+    def save(self, stored: StoredEmbeddings) -> None:
+        """Write ``stored``; a library folder that cannot take it only loses the speed-up."""
+        dim = stored.matrix.shape[1]
+        stem = f"{dim}-{stored.changes}"
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            for part, values in (("ids", stored.ids), ("matrix", stored.matrix),
+                                 ("mean", stored.stats.mean), ("scale", stored.stats.scale)):
+                _write_atomically(self.directory / f"{stem}.{part}.npy",
+                                  lambda handle, v=values: np.save(handle, v))
+            info = json.dumps({"changes": stored.changes, "stem": stem}).encode()
+            _write_atomically(self.directory / f"{dim}.json", lambda handle: handle.write(info))
+            for old in self.directory.glob(f"{dim}-*.npy"):
+                if not old.name.startswith(f"{stem}."):
+                    old.unlink(missing_ok=True)
+        except OSError as error:
+            _log.info("embeddings not cached in %s: %s", self.directory, error)
+
+
+def _write_atomically(path: Path, write) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "wb") as handle:
+        write(handle)
+    os.replace(temporary, path)
+
+
+class EmbeddingIndex:
+    """Holds the stored embeddings of one size for a process; shared by its threads.
+    ``cache``: where a copy for the next process is kept (None: nowhere)."""
+
+    def __init__(self, cache: EmbeddingCache | None = None) -> None:
+        self._cache = cache
         self._lock = threading.Lock()
         self._stored: StoredEmbeddings | None = None
         self._session: ort.InferenceSession | None = None
@@ -60,8 +124,12 @@ class EmbeddingIndex:
             stored = self._stored
         if stored is not None and stored.changes == changes and stored.matrix.shape[1] == dim:
             return stored
-        changes, ids, matrix = library.stored_embeddings(dim)
-        stored = StoredEmbeddings(changes, ids, matrix, EmbeddingStats.of(matrix))
+        stored = self._cache.load(library, dim, changes) if self._cache else None
+        if stored is None:
+            changes, ids, matrix = library.stored_embeddings(dim)
+            stored = StoredEmbeddings(changes, ids, matrix, EmbeddingStats.of(matrix))
+            if self._cache is not None:
+                self._cache.save(stored)
         with self._lock:
             self._stored = stored  # one size at a time: after a model switch the old goes
         return stored
