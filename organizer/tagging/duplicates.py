@@ -51,16 +51,21 @@ def find_duplicates(
     reference: EmbeddingStats | None = None, near: bool = True,
 ) -> list[DuplicateGroup]:
     """Exact copies first, then near duplicates among the embeddings of ``embedding_dim``
-    columns, most alike first; a photo is in one group at most (the near search sees one photo
-    of each set of exact copies). ``reference``: the model's embedding statistics."""
-    exact = [DuplicateGroup(tuple(ids), True, 1.0) for ids in library.exact_duplicates()]
+    columns, most alike first; a photo is in one group at most. The near search sees the first
+    photo of each set of exact copies; a near group it is in takes the copies along (and is not
+    exact). ``reference``: the model's embedding statistics."""
+    exact = {ids[0]: tuple(ids) for ids in library.exact_duplicates()}
     if not near or embedding_dim is None:
-        return exact
-    copies = {photo_id for group in exact for photo_id in group.photo_ids[1:]}
+        return [DuplicateGroup(ids, True, 1.0) for ids in exact.values()]
+    copies = {photo_id for ids in exact.values() for photo_id in ids[1:]}
     stored = index.current(library, embedding_dim)
     if reference is None or len(reference.mean) != embedding_dim:
         reference = stored.stats
-    return exact + near_duplicates(index, stored, reference, copies)
+    near_groups = []
+    for group in near_duplicates(index, stored, reference, copies):
+        members = [pid for first in group.photo_ids for pid in exact.pop(first, (first,))]
+        near_groups.append(DuplicateGroup(tuple(sorted(members)), False, group.similarity))
+    return [DuplicateGroup(ids, True, 1.0) for ids in exact.values()] + near_groups
 
 
 def near_duplicates(
@@ -97,8 +102,11 @@ def _candidates(keys: np.ndarray, packed: np.ndarray) -> tuple[np.ndarray, np.nd
     group."""
     n = len(keys)
     found = []
-    for band in range(keys.shape[1]):
-        order = np.argsort(keys[:, band], kind="stable")
+    bands = keys.shape[1]
+    for band in range(bands):
+        # Within a bucket, rows are ordered by the next bands' signatures (not by row number,
+        # the same in every band): look-alikes far apart in one band meet in another.
+        order = np.lexsort(tuple(keys[:, (band + k) % bands] for k in (2, 1, 0)))
         sorted_keys = keys[order, band]
         for step in range(1, MAX_NEIGHBOURS + 1):
             same = np.flatnonzero(sorted_keys[:-step] == sorted_keys[step:])
@@ -126,14 +134,15 @@ def _groups(ids: np.ndarray, a: np.ndarray, b: np.ndarray, similarity: np.ndarra
             ) -> list[DuplicateGroup]:
     """Connected groups of the pairs (rows ``a``-``b`` of ``ids``), most alike first."""
     label = np.arange(len(ids))
-    while True:  # each photo takes the lowest label it is linked to, until none changes
-        low = np.minimum(label[a], label[b])
-        before = label.copy()
-        np.minimum.at(label, a, low)
-        np.minimum.at(label, b, low)
-        label = label[label]
-        if np.array_equal(label, before):
+    while True:  # hook: each linked pair's roots take the lower of the two, then compress
+        root_a, root_b = label[a], label[b]
+        if np.array_equal(root_a, root_b):
             break
+        low = np.minimum(root_a, root_b)
+        np.minimum.at(label, root_a, low)
+        np.minimum.at(label, root_b, low)
+        while not np.array_equal(label, label[label]):
+            label = label[label]
     linked = np.unique(np.concatenate([a, b]))
     lowest: dict[int, float] = {}
     for group, value in zip(label[a].tolist(), similarity.tolist(), strict=True):
