@@ -93,7 +93,8 @@ class AlbumModel(QAbstractListModel):
         self._pages: OrderedDict[int, dict[int, PhotoRow]] = OrderedDict()
         self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
         self._failed: dict[str, str] = {}
-        self._row_of_key: dict[str, int] = {}
+        # Rows waiting for each thumbnail (exact copies share one: their content hash).
+        self._rows_of_key: dict[str, set[int]] = {}
         self._changed_rows: set[int] = set()
         # Many thumbnails land per frame while scrolling; repaint once for the lot.
         self._flush = QTimer(self)
@@ -131,7 +132,7 @@ class AlbumModel(QAbstractListModel):
         self._pages.clear()
         if first_rows is not None:
             self._pages[0] = first_rows
-        self._row_of_key.clear()
+        self._rows_of_key.clear()
         self._changed_rows.clear()
         self._loader.clear_pending()
         self._page_reads.clear()
@@ -288,7 +289,7 @@ class AlbumModel(QAbstractListModel):
             self._pixmaps.move_to_end(key)
             return pixmap
         if key not in self._failed:
-            self._row_of_key[key] = row_number
+            self._rows_of_key.setdefault(key, set()).add(row_number)
             self._loader.request(key, row.path)
         return None
 
@@ -310,9 +311,9 @@ class AlbumModel(QAbstractListModel):
         self._mark_changed(key)
 
     def _mark_changed(self, key: str) -> None:
-        row = self._row_of_key.pop(key, None)
-        if row is not None and row < len(self._ids):
-            self._changed_rows.add(row)
+        rows = {row for row in self._rows_of_key.pop(key, ()) if row < len(self._ids)}
+        if rows:
+            self._changed_rows |= rows
             if not self._flush.isActive():
                 self._flush.start()
 
