@@ -160,3 +160,30 @@ def test_a_library_without_duplicates_says_so(qtbot, tmp_path: Path, shared_data
         qtbot.waitUntil(lambda: window.album.model.rowCount() == 0, timeout=WAIT_MS)
         qtbot.waitUntil(lambda: "No duplicates" in window.album.no_matches.text(),
                         timeout=WAIT_MS)
+
+
+def test_groups_are_the_connected_components_of_the_pairs() -> None:
+    """The grouping equals union-find on 200 random graphs, and a 100,000-photo chain whose
+    photos are in random order (a long burst) comes out as one group."""
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n = int(rng.integers(2, 60))
+        a, b = rng.integers(0, n, 80), rng.integers(0, n, 80)
+        a, b = a[a != b], b[a != b]
+        parent = list(range(n))
+
+        def root(x: int, parent: list[int] = parent) -> int:
+            while parent[x] != x:
+                x = parent[x]
+            return x
+
+        for x, y in zip(a.tolist(), b.tolist(), strict=True):
+            parent[root(x)] = root(y)
+        want: dict[int, set[int]] = {}
+        for x in set(a.tolist()) | set(b.tolist()):
+            want.setdefault(root(x), set()).add(x + 100)
+        groups = duplicates._groups(np.arange(n) + 100, a, b, np.ones(len(a)))
+        assert sorted(map(sorted, want.values())) == sorted(sorted(g.photo_ids) for g in groups)
+    order = rng.permutation(100_000)
+    chain = duplicates._groups(np.arange(100_000), order[:-1], order[1:], np.ones(99_999))
+    assert len(chain) == 1 and len(chain[0].photo_ids) == 100_000
