@@ -120,3 +120,35 @@ def test_a_fresh_process_maps_the_copy_an_earlier_one_left(library) -> None:
     assert not isinstance(again.matrix, np.memmap)
     assert np.array_equal(again.ids, after.ids) and np.array_equal(again.matrix, after.matrix)
     assert isinstance(fresh_current().matrix, np.memmap)  # rewritten by the read before
+
+
+def test_the_copy_of_another_library_behind_the_same_counter_is_not_used(library, tmp_path):
+    """A library recreated in the same folder with as many other photos reaches the same
+    change counter and the same ids; its copy is still told apart (by the photos' content)."""
+    library_dir, folder = library
+    app = open_app(library_dir)
+    try:
+        dim = _dim(app)
+        first = app.embeddings.current(app.library, dim)
+        changes = app.library.embedding_changes()
+    finally:
+        app.close()
+    (library_dir / "library.sqlite").unlink()
+    (library_dir / "library-in-use.txt").unlink()
+    for leftover in library_dir.glob("library.sqlite-*"):
+        leftover.unlink()
+    other = tmp_path / "other"
+    other.mkdir()
+    for photo in sorted(SAMPLES.glob("*.jpg"))[-6:]:
+        shutil.copyfile(photo, other / photo.name)
+    assert run_cli("add", other, library=library_dir).returncode == 0
+    fresh = open_app(library_dir)
+    try:
+        assert fresh.library.embedding_changes() == changes
+        now = fresh.embeddings.current(fresh.library, dim)
+        assert np.array_equal(now.ids, first.ids)  # what the counter and ids cannot tell
+        assert not isinstance(now.matrix, np.memmap)
+        ids, x = fresh.library.embeddings(now.ids.tolist(), dim)
+        assert np.array_equal(now.matrix.astype(np.float32), x)
+    finally:
+        fresh.close()

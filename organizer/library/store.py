@@ -12,6 +12,7 @@ Provenance rules (one row per photo and tag):
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -426,6 +427,17 @@ class Library:
     def embedding_changes(self) -> int:
         """A number that changes whenever any photo's stored embedding does (triggers)."""
         return self.database.execute("SELECT count FROM embedding_changes").fetchone()[0]
+
+    def embedding_fingerprint(self, dim: int) -> str:
+        """A digest of which photos (id and content) hold an embedding of ``dim`` columns: two
+        libraries, or one restored from a backup, with the same ids but other photos differ."""
+        digest = hashlib.sha256(str(dim).encode())
+        for photo_id, content_hash in self.database.execute(
+            "SELECT id, content_hash FROM photos WHERE length(embedding) = ? ORDER BY id",
+            (dim * EMBEDDING_DTYPE.itemsize,),
+        ):
+            digest.update(f"{photo_id}:{content_hash};".encode())
+        return digest.hexdigest()
 
     def stored_embeddings(self, dim: int) -> tuple[int, np.ndarray, np.ndarray]:
         """(embedding_changes(), ids, [len(ids), dim] as stored) of every photo holding an

@@ -17,10 +17,13 @@ at; anything else about it (missing, stale, unreadable) means a read from SQLite
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import tempfile
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,10 +59,12 @@ class StoredEmbeddings:
 
 class EmbeddingCache:
     """The stored embeddings of one size as files in ``directory``: ``<dim>.json`` names the
-    counter they were written at and their files (``<dim>-<counter>.*.npy``), written first."""
+    counter and the photos (``Library.embedding_fingerprint``) they were written at, and their
+    files (``<dim>-<counter>.*.npy``), which are written first."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self._lock = threading.Lock()  # one writer per process (reads run on two threads)
 
     def load(self, library: Library, dim: int, changes: int) -> StoredEmbeddings | None:
         """The copy, if it is that of the library's embeddings now; else None."""
@@ -75,34 +80,58 @@ class EmbeddingCache:
             return None
         if matrix.shape != (len(ids), dim) or matrix.dtype != np.float16 or mean.shape != (dim,):
             return None
-        if not np.array_equal(ids, library.photo_ids_with_embedding(dim)):
-            return None  # another library behind the same counter (recreated, restored)
+        # The counter alone repeats in a library recreated or restored from a backup.
+        if info.get("photos") != library.embedding_fingerprint(dim):
+            return None
         return StoredEmbeddings(changes, ids, matrix, EmbeddingStats(mean, scale))
 
-    def save(self, stored: StoredEmbeddings) -> None:
+    def save(self, library: Library, stored: StoredEmbeddings) -> None:
         """Write ``stored``; a library folder that cannot take it only loses the speed-up."""
         dim = stored.matrix.shape[1]
         stem = f"{dim}-{stored.changes}"
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            for part, values in (("ids", stored.ids), ("matrix", stored.matrix),
-                                 ("mean", stored.stats.mean), ("scale", stored.stats.scale)):
-                _write_atomically(self.directory / f"{stem}.{part}.npy",
-                                  lambda handle, v=values: np.save(handle, v))
-            info = json.dumps({"changes": stored.changes, "stem": stem}).encode()
-            _write_atomically(self.directory / f"{dim}.json", lambda handle: handle.write(info))
-            for old in self.directory.glob(f"{dim}-*.npy"):
-                if not old.name.startswith(f"{stem}."):
-                    old.unlink(missing_ok=True)
-        except OSError as error:
-            _log.info("embeddings not cached in %s: %s", self.directory, error)
+        with self._lock:
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                _remove_stale_temporaries(self.directory)
+                for part, values in (("ids", stored.ids), ("matrix", stored.matrix),
+                                     ("mean", stored.stats.mean), ("scale", stored.stats.scale)):
+                    _write_atomically(self.directory / f"{stem}.{part}.npy",
+                                      lambda handle, v=values: np.save(handle, v))
+                # Read after the embeddings: any change in between moved the counter on, so
+                # this copy is never taken for a later state.
+                info = {"changes": stored.changes, "stem": stem,
+                        "photos": library.embedding_fingerprint(dim)}
+                _write_atomically(self.directory / f"{dim}.json",
+                                  lambda handle: handle.write(json.dumps(info).encode()))
+                for old in self.directory.glob(f"{dim}-*.npy"):
+                    if not old.name.startswith(f"{stem}."):
+                        old.unlink(missing_ok=True)
+            except OSError as error:
+                _log.info("embeddings not cached in %s: %s", self.directory, error)
+
+
+_TEMPORARY_SUFFIX = ".partial"
+_STALE_AFTER_S = 3600  # a temporary file this old was left by a killed process
 
 
 def _write_atomically(path: Path, write) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        write(handle)
-    os.replace(temporary, path)
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                        suffix=_TEMPORARY_SUFFIX)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            write(handle)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def _remove_stale_temporaries(directory: Path) -> None:
+    now = time.time()
+    for partial in directory.glob(f".*{_TEMPORARY_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            if now - partial.stat().st_mtime > _STALE_AFTER_S:
+                partial.unlink()
 
 
 class EmbeddingIndex:
@@ -129,7 +158,7 @@ class EmbeddingIndex:
             changes, ids, matrix = library.stored_embeddings(dim)
             stored = StoredEmbeddings(changes, ids, matrix, EmbeddingStats.of(matrix))
             if self._cache is not None:
-                self._cache.save(stored)
+                self._cache.save(library, stored)
         with self._lock:
             self._stored = stored  # one size at a time: after a model switch the old goes
         return stored
