@@ -143,7 +143,7 @@ def cached_embeddings(
         return embed_files(network, paths)
     spec = network.spec
     # Lite0's key is the one its caches were made under before there was a choice.
-    key = (f"{spec.embedding_dim}{spec.stage_end_blocks}" if spec is LITE0
+    key = (f"{spec.embedding_dim}{spec.stage_end_blocks}" if spec == LITE0
            else f"{spec.key}|{spec.input_size}|{spec.resize_shorter}|{spec.stage_end_blocks}")
     digest = hashlib.sha256(key.encode())
     for p in paths:

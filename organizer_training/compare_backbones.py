@@ -97,11 +97,12 @@ def write_bundle(candidate: str, out: Path, data_dir: Path) -> Path:
                   "aliases": list(s.aliases), "parent": s.parent, "threshold": None}
                  for s in VOCABULARY],
     }
-    (directory / "bundle.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     if int8:
         quantise(float_model, directory / "model.onnx",
                  InputSpec(size=spec.input_size, resize_shorter=spec.resize_shorter), data_dir)
         float_model.unlink()
+    # Last: a directory with bundle.json is complete, and reused as it is by the next run.
+    (directory / "bundle.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return directory
 
 

@@ -171,3 +171,13 @@ def test_upgrading_a_library_gives_its_photos_their_name_order(tmp_path, monkeyp
         assert _names(upgraded, SortOrder.NAME) == NATURAL
     finally:
         upgraded.close()
+
+
+def test_a_library_from_a_newer_version_is_refused_clearly(tmp_path: Path) -> None:
+    open_database(tmp_path).close()
+    newest = database_module.MIGRATIONS[-1][0]
+    connection = sqlite3.connect(tmp_path / "library.sqlite")
+    connection.execute(f"PRAGMA user_version = {newest + 1}")
+    connection.close()
+    with pytest.raises(LibraryError, match="made by a newer version of Organizer"):
+        open_database(tmp_path)

@@ -121,6 +121,9 @@ def open_database(library_dir: Path) -> Database:
     database = Database(connection, path)
     try:
         _configure(database)
+    except LibraryError:
+        connection.close()
+        raise
     except sqlite3.OperationalError as error:
         connection.close()
         # WAL needs to create library.sqlite-wal/-shm next to the database.
@@ -182,6 +185,13 @@ def migrate(database: Database) -> None:
     """Apply pending migrations; back the database up first when it already holds data."""
     connection = database.connection
     current = schema_version(connection)
+    newest = MIGRATIONS[-1][0]
+    if current > newest:
+        # A newer Organizer's library: its triggers or columns may need what this one lacks.
+        raise LibraryError(
+            f"the library {database.path.parent} was made by a newer version of Organizer "
+            f"(schema {current}, this one knows up to {newest}); update Organizer to open it"
+        )
     pending = [m for m in MIGRATIONS if m[0] > current]
     if not pending:
         return

@@ -307,6 +307,8 @@ class RetrainDialog(QDialog):
         texts = {
             "reading corrections": self.tr("Reading your corrections…"),
             "training": self.tr("Training…"),
+            "comparing with the current model": self.tr(
+                "Comparing with the current model on every photo…"),
             "exporting and checking": self.tr("Exporting and checking the model…"),
             "updating suggestions": self.tr("Updating suggestions on your photos…"),
         }
@@ -371,7 +373,9 @@ class RetrainDialog(QDialog):
         if outcome == "worse on corrections":
             return self.tr("kept as a candidate: worse on the held-out corrections of %1"
                            ).replace("%1", ", ".join(event["worse_tags"]))
-        return self.tr("kept as a candidate, as asked")  # outcome "candidate as asked"
+        if outcome == "candidate as asked":
+            return self.tr("kept as a candidate, as asked")
+        return event["decision"]  # an outcome this dialog does not know: the English words
 
     def _problem_text(self, change: dict, photos: int) -> str:
         if change.get("rule") == NEW_TAG_SHARE:

@@ -767,132 +767,137 @@ Library: {path}</source>
         <translation>正在训练…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="310" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="311" />
+        <source>Comparing with the current model on every photo…</source>
+        <translation>正在所有照片上与当前模型比较…</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="312" />
         <source>Exporting and checking the model…</source>
         <translation>正在导出并检查模型…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="311" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="313" />
         <source>Updating suggestions on your photos…</source>
         <translation>正在更新照片上的建议…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="316" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="318" />
         <source>Learning %1 from %2 photos.</source>
         <translation>从 %2 张照片学习 %1。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="319" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="321" />
         <source>“%1” has %2 confirmed photos; a new tag needs %3.</source>
         <translation>“%1”有 %2 张已确认的照片；新标签需要 %3 张。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="333" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="335" />
         <source>new</source>
         <translation>新</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="333" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="335" />
         <source>retrained</source>
         <translation>重新训练</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="349" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="351" />
         <source>Model %1: %2</source>
         <translation>模型 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="353" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="355" />
         <source>“%1”: its confirmed photos have little in common, so it is not suggested on its own; Tags → Review a Tag… lists photos like them.</source>
         <translation>“%1”：已确认的照片之间几乎没有共同点，因此不会自动建议此标签；“标签 → 审阅标签…”会列出与它们相似的照片。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="363" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="365" />
         <source>activated: no tag got worse on the held-out corrections, and no suggestion changed beyond what the corrections explain on the %1 photos</source>
         <translation>已启用：在留出的更正上没有标签变差，且在 %1 张照片上没有超出更正所能解释的建议变化</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="370" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="372" />
         <source>kept as a candidate: %1</source>
         <translation>保留为候选模型：%1</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="372" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="374" />
         <source>kept as a candidate: worse on the held-out corrections of %1</source>
         <translation>保留为候选模型：在留出的更正上，%1 变差了</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="374" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="377" />
         <source>kept as a candidate, as asked</source>
         <translation>按要求保留为候选模型</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="379" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="383" />
         <source>%1: a new tag suggested on %2% of the library (%3 of %4 photos) from %5 examples</source>
         <translation>%1：新标签仅凭 %5 个示例就被建议到照片库的 %2%（%4 张中的 %3 张）</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="386" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="390" />
         <source>%1: %2 → %3 suggestions on photos you didn't correct (+%4 −%5, from %6 confirmed and %7 rejected)</source>
         <translation>%1：在你未更正的照片上，建议从 %2 变为 %3（+%4 −%5，依据 %6 个确认和 %7 个拒绝）</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="405" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="409" />
         <source>explained by your corrections</source>
         <translation>可由您的修正解释</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="426" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="430" />
         <source>“%1”: photos that gain it and photos that lose it</source>
         <translation>“%1”：获得和失去它的照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="428" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="432" />
         <source>“%1”: no photo you didn't correct gains or loses it</source>
         <translation>“%1”：您未修正的照片中没有获得或失去它的</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="440" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="444" />
         <source>gains</source>
         <translation>获得</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="440" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="444" />
         <source>loses</source>
         <translation>失去</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="456" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="460" />
         <source>Cancelled. The active model is unchanged.</source>
         <translation>已取消。当前模型未改变。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="458" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="462" />
         <source>Training failed. The active model is unchanged.</source>
         <translation>训练失败。当前模型未改变。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="463" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="467" />
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="473" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="477" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="489" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="493" />
         <source>Activating %1…</source>
         <translation>正在启用 %1…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="494" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="498" />
         <source>Model %1 is active.</source>
         <translation>模型 %1 已启用。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="498" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="502" />
         <source>Could not activate the model.</source>
         <translation>无法启用模型。</translation>
     </message>
