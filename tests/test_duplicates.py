@@ -140,11 +140,13 @@ def test_the_app_shows_the_groups_the_command_line_prints(qtbot, library) -> Non
     with _window(qtbot, open_app(library_dir)) as window:
         qtbot.waitUntil(lambda: window.album.model.rowCount() == 34, timeout=WAIT_MS)
         window.show_duplicates()
+        bar = window.album.ranking_bar
+        assert "Looking…" in bar.label.text()  # until the search answers
         qtbot.waitUntil(lambda: window.album.model.rowCount() == 7, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: "7 photo(s)." in bar.label.text(), timeout=WAIT_MS)
         grid = [window.album.model.path_at(row) for row in range(7)]
         listed = json.loads(run_cli("duplicates", "--json", library=library_dir).stdout)
         assert grid == [p for g in listed["groups"] for p in g["photos"]]
-        bar = window.album.ranking_bar
         assert bar.isVisible() and "Duplicates" in bar.label.text()
         assert not bar.confirm.isVisible()
         window.leave_ranking()

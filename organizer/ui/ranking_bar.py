@@ -52,7 +52,9 @@ class RankingBar(QWidget):
             text = self.tr("Photos most like the {count} chosen, most alike first.").format(
                 count=len(ranking.like)
             )
-        if count is not None:
+        if count is None:  # still being ranked (a duplicate search of a big library: seconds)
+            text += " " + self.tr("Looking…")
+        else:
             text += " " + self.tr("{count} photo(s).").format(count=count)
         self.label.setText(text)
         self.confirm.setVisible(reviewing)

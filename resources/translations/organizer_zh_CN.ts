@@ -654,6 +654,11 @@ Library: {path}</source>
     </message>
     <message>
         <location filename="../../organizer/ui/ranking_bar.py" line="56" />
+        <source>Looking…</source>
+        <translation>正在查找…</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/ranking_bar.py" line="58" />
         <source>{count} photo(s).</source>
         <translation>共 {count} 张。</translation>
     </message>

@@ -197,6 +197,7 @@ ZH = {
     "Photos most like the {count} chosen, most alike first.": "与所选 {count} 张最相似的照片，最相似的排在前面。",
     "{count} photo(s).": "共 {count} 张。",
     "Show D&uplicates": "显示重复照片(&U)",
+    "Looking…": "正在查找…",
     "Comparing with the current model on every photo…": "正在所有照片上与当前模型比较…",
     "activated: no tag got worse on the held-out corrections, and no suggestion changed beyond what the corrections explain on the %1 photos": "已启用：在留出的更正上没有标签变差，且在 %1 张照片上没有超出更正所能解释的建议变化",
     "kept as a candidate: %1": "保留为候选模型：%1",
