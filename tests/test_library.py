@@ -149,6 +149,9 @@ def test_names_sort_naturally_in_both_directions_and_after_a_move(library, tmp_p
         _photo(library, tmp_path, name)
     assert _names(library, SortOrder.NAME) == NATURAL
     assert _names(library, SortOrder.NAME_DESCENDING) == NATURAL[::-1]
+    # None of them has a date: the date orders list them by name too.
+    assert _names(library, SortOrder.DATE_TAKEN) == NATURAL
+    assert _names(library, SortOrder.DATE_NEWEST) == NATURAL[::-1]
     moved = library.known_files_under(tmp_path)[str(tmp_path / "2.jpg")].id
     folder = library.add_folder(tmp_path)
     with library.transaction() as db:

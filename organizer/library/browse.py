@@ -31,13 +31,14 @@ class SortOrder(Enum):
 # serves it and SQLite sorts every matching row before returning the first; two parts each walk
 # an index (photos_taken_at, the path index) and can stop after the first page.
 _ORDER_PARTS: dict[SortOrder, tuple[tuple[str, str], ...]] = {
+    # Undated photos (scans, screenshots) come last, in name order.
     SortOrder.DATE_TAKEN: (
         ("taken_at IS NOT NULL", "taken_at, path"),
-        ("taken_at IS NULL", "path"),
+        ("taken_at IS NULL", "sort_key, id"),
     ),
     SortOrder.DATE_NEWEST: (  # undated photos still last; both parts walk the indexes backwards
         ("taken_at IS NOT NULL", "taken_at DESC, path DESC"),
-        ("taken_at IS NULL", "path DESC"),
+        ("taken_at IS NULL", "sort_key DESC, id DESC"),
     ),
     # sort_key: natural order (organizer/library/paths.py); the index holds (sort_key, id).
     SortOrder.NAME: (("1", "sort_key, id"),),
