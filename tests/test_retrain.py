@@ -414,6 +414,7 @@ def test_the_dialog_words_the_decision_in_the_ui_language(qtbot, trained) -> Non
     from PySide6.QtCore import QLocale
     from PySide6.QtWidgets import QApplication
 
+    from organizer.ui.application import build_context
     from organizer.ui.retrain_dialog import RetrainDialog
     from organizer.ui.translations import install_translators
 
@@ -421,9 +422,13 @@ def test_the_dialog_words_the_decision_in_the_ui_language(qtbot, trained) -> Non
     application = QApplication.instance()
     before = QLocale()
     translators = install_translators(application, "zh_CN")
+    app = open_app(trained["library"])
+    context = build_context(app)
+    context.tag_names_language = "zh_CN"
+    label = context.tag_labels()
     try:
         for outcome in ("activated", "candidate as asked"):
-            dialog = RetrainDialog(trained["library"])
+            dialog = RetrainDialog(trained["library"], tag_label=label)
             qtbot.addWidget(dialog)
             dialog._handle({"event": "result", **summary, "outcome": outcome})
             text = dialog.decision.text()
@@ -434,10 +439,18 @@ def test_the_dialog_words_the_decision_in_the_ui_language(qtbot, trained) -> Non
         dialog._handle({"event": "result", **summary, "outcome": "changes elsewhere",
                         "gate": {**summary["gate"], "changes": blocked}})
         change = blocked[0]
-        assert (f"{change['tag']}：在你未更正的照片上，建议从 {change['before']} 变为 "
+        assert (f"{label(change['tag'])}：在你未更正的照片上，建议从 {change['before']} 变为 "
                 f"{change['after']}") in dialog.decision.text()
-        assert dialog.changes.item(0, 4).text().startswith(f"{change['tag']}：")
+        chinese = label(change["tag"])
+        assert chinese != change["tag"]  # a model tag: it has a Chinese name
+        assert dialog.changes.item(0, 0).text() == chinese
+        assert dialog.changes.item(0, 4).text().startswith(f"{chinese}：")
+        rows = {dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())}
+        assert label(trained["mistake"]) in rows and trained["mistake"] not in rows
     finally:
         for translator in translators:
             application.removeTranslator(translator)
         QLocale.setDefault(before)
+        context.work.cancel_jobs()
+        context.work.wait()
+        app.close()

@@ -207,6 +207,13 @@ def tag_counts(library: Library, selection: Filter) -> list[TagCount]:
     return [TagCount(*row) for row in rows]
 
 
+def tag_display_names(library: Library) -> dict[str, tuple[str | None, str | None]]:
+    """Every tag's (English, Chinese) display names by its name, folded (no counts: cheap at
+    any library size)."""
+    rows = library.database.execute("SELECT name, display_en, display_zh FROM tags")
+    return {name.casefold(): (display_en, display_zh) for name, display_en, display_zh in rows}
+
+
 def all_tags(library: Library) -> list[TagCount]:
     """Every tag, used or not, with its visible count (for completion and tag management)."""
     rows = library.database.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from organizer.app import App
+from organizer.library import browse
 from organizer.library.store import Library
 from organizer.thumbnails import ThumbnailCache
 from organizer.ui.jobs import BackgroundWork
@@ -70,3 +72,14 @@ class UiContext:
         if self.tag_names_language == "zh_CN" and display_zh:
             return display_zh
         return display_en or name
+
+    def tag_labels(self) -> Callable[[str], str]:
+        """A tag's name as the UI shows it now, for tag names that come as text (the retrain
+        summary); a name the library does not know is shown as it is."""
+        names = browse.tag_display_names(self.library)
+
+        def label(name: str) -> str:
+            display = names.get(name.casefold())
+            return self.display_name(name, *display) if display else name
+
+        return label

@@ -31,7 +31,8 @@ class ModelMenu(QMenu):
     def _retrain(self) -> None:
         """Training runs in its own process; the dialog shows progress, the plot and cancel."""
         dialog = open_retrain_dialog(
-            self.parentWidget(), self._context.app.library_dir, self.load_samples
+            self.parentWidget(), self._context.app.library_dir, self.load_samples,
+            self._context.tag_labels(),
         )
         dialog.model_changed.connect(lambda _version: self._after_change())
         dialog.activation_requested.connect(

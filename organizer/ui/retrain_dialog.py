@@ -156,9 +156,12 @@ class RetrainDialog(QDialog):
 
     def __init__(self, library_dir: Path, parent: QWidget | None = None,
                  extra_arguments: list[str] | None = None,
-                 samples: SampleLoader | None = None) -> None:
+                 samples: SampleLoader | None = None,
+                 tag_label: Callable[[str], str] | None = None) -> None:
         super().__init__(parent)
         self._load_samples = samples
+        # How a tag's name is shown (UiContext.tag_labels: its Chinese name in a Chinese UI).
+        self._label = tag_label or (lambda name: name)
         self._changes: list[dict] = []
         self.setWindowTitle(self.tr("Retrain the model"))
         self.library_dir = Path(library_dir)
@@ -316,10 +319,12 @@ class RetrainDialog(QDialog):
 
     def _show_plan(self, event: dict) -> None:
         text = self.tr("Learning %1 from %2 photos.").replace(
-            "%1", ", ".join(event["tags"]) or "—").replace("%2", str(event["training_photos"]))
+            "%1", ", ".join(map(self._label, event["tags"])) or "—").replace(
+            "%2", str(event["training_photos"]))
         for name, count in sorted(event.get("waiting_for_examples", {}).items()):
             text += "\n" + self.tr("“%1” has %2 confirmed photos; a new tag needs %3.").replace(
-                "%1", name).replace("%2", str(count)).replace("%3", str(event["min_examples"]))
+                "%1", self._label(name)).replace("%2", str(count)).replace(
+                "%3", str(event["min_examples"]))
         self.plan.setText(text)
 
     def _show_result(self, event: dict) -> None:
@@ -331,7 +336,7 @@ class RetrainDialog(QDialog):
                 for key in ("threshold_before", "threshold_after"))
             ap = "–" if tag["held_out_ap"] is None else f"{tag['held_out_ap']:.2f}"
             cells = [
-                tag["tag"],
+                self._label(tag["tag"]),
                 self.tr("new") if tag["new"] else self.tr("retrained"),
                 f"{tag['confirmed']} / {tag['rejected']}",
                 f"{tag['errors_before']} → {tag['errors_after']}",
@@ -353,7 +358,8 @@ class RetrainDialog(QDialog):
         for name in event.get("unsuggested_new_tags", []):
             text += "\n" + self.tr(
                 "“%1”: its confirmed photos have little in common, so it is not suggested on "
-                "its own; Tags → Review a Tag… lists photos like them.").replace("%1", name)
+                "its own; Tags → Review a Tag… lists photos like them.").replace(
+                "%1", self._label(name))
         self.decision.setText(text)
         self.activate_button.setVisible(not event["activated"])
 
@@ -372,7 +378,7 @@ class RetrainDialog(QDialog):
             return self.tr("kept as a candidate: %1").replace("%1", "; ".join(problems))
         if outcome == "worse on corrections":
             return self.tr("kept as a candidate: worse on the held-out corrections of %1"
-                           ).replace("%1", ", ".join(event["worse_tags"]))
+                           ).replace("%1", ", ".join(map(self._label, event["worse_tags"])))
         if outcome == "candidate as asked":
             return self.tr("kept as a candidate, as asked")
         return event["decision"]  # an outcome this dialog does not know: the English words
@@ -381,14 +387,14 @@ class RetrainDialog(QDialog):
         if change.get("rule") == NEW_TAG_SHARE:
             return self.tr(
                 "%1: a new tag suggested on %2% of the library (%3 of %4 photos) from %5 "
-                "examples").replace("%1", change["tag"]).replace(
+                "examples").replace("%1", self._label(change["tag"])).replace(
                 "%2", f"{100 * change['after'] / max(photos, 1):.0f}").replace(
                 "%3", str(change["after"])).replace("%4", str(photos)).replace(
                 "%5", str(change["confirmed"]))
         if change.get("rule") == UNEXPLAINED_CHANGES:
             return self.tr(
                 "%1: %2 → %3 suggestions on photos you didn't correct (+%4 −%5, from %6 "
-                "confirmed and %7 rejected)").replace("%1", change["tag"]).replace(
+                "confirmed and %7 rejected)").replace("%1", self._label(change["tag"])).replace(
                 "%2", str(change["before"])).replace("%3", str(change["after"])).replace(
                 "%4", str(change["appeared"])).replace("%5", str(change["disappeared"])).replace(
                 "%6", str(change["confirmed"])).replace("%7", str(change["rejected"]))
@@ -401,7 +407,7 @@ class RetrainDialog(QDialog):
         self.changes.setRowCount(len(changes))
         for row, change in enumerate(changes):
             cells = [
-                change["tag"],
+                self._label(change["tag"]),
                 f"{change['before']} → {change['after']}",
                 f"+{change['appeared']}",
                 f"−{change['disappeared']}",
@@ -428,9 +434,9 @@ class RetrainDialog(QDialog):
         ids = [*change["gained"], *change["lost"]]
         self.samples_label.setText(
             self.tr("“%1”: photos that gain it and photos that lose it").replace(
-                "%1", change["tag"]) if ids else
+                "%1", self._label(change["tag"])) if ids else
             self.tr("“%1”: no photo you didn't correct gains or loses it").replace(
-                "%1", change["tag"]))
+                "%1", self._label(change["tag"])))
         self.samples_label.show()
         self.samples.setVisible(bool(ids))
         if ids:
@@ -517,11 +523,12 @@ class RetrainDialog(QDialog):
 
 
 def open_retrain_dialog(
-    parent: QWidget | None, library_dir: Path, samples: SampleLoader | None = None
+    parent: QWidget | None, library_dir: Path, samples: SampleLoader | None = None,
+    tag_label: Callable[[str], str] | None = None,
 ) -> RetrainDialog:
     """Show the dialog (non-modal) and start training; the caller may connect
     ``model_changed`` to reload the engine (``App.refresh_model``)."""
-    dialog = RetrainDialog(library_dir, parent, samples=samples)
+    dialog = RetrainDialog(library_dir, parent, samples=samples, tag_label=tag_label)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     dialog.start()
