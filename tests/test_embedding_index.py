@@ -92,6 +92,7 @@ def test_a_fresh_process_maps_the_copy_an_earlier_one_left(library) -> None:
         app.close()
     copy = library_dir / "embeddings"
     assert (copy / f"{dim}.json").is_file()
+    assert not list(copy.glob(".*"))  # no temporary file left behind
 
     def fresh_current():
         fresh = open_app(library_dir)

@@ -17,9 +17,10 @@ import os
 import stat as stat_module
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 TEMP_PREFIX = ".organizer-tmp-"
 TEMP_SUFFIX = ".part"
@@ -78,6 +79,13 @@ def is_temp_file(path: Path | str) -> bool:
 
 def write_temp(folder: Path, data: bytes, like: Snapshot | None) -> Path:
     """Write ``data`` to a new temp file in ``folder``, fsynced, with ``like``'s mode and owner."""
+    return write_temp_from(folder, lambda handle: handle.write(data), like)
+
+
+def write_temp_from(
+    folder: Path, write: Callable[[BinaryIO], object], like: Snapshot | None = None
+) -> Path:
+    """``write_temp`` for content too big to hold as bytes: ``write(handle)`` writes it."""
     try:
         fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
@@ -87,7 +95,7 @@ def write_temp(folder: Path, data: bytes, like: Snapshot | None) -> Path:
     temp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             if like is not None:
                 _copy_owner_and_mode(handle.fileno(), like)

@@ -17,22 +17,22 @@ at; anything else about it (missing, stale, unreadable) means a read from SQLite
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import json
 import logging
 import os
-import tempfile
 import threading
-import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import onnxruntime as ort
 from onnx import TensorProto, helper
 
 from organizer.library.store import Library
+from organizer.metadata.atomic import clean_stale_temp_files, discard, write_temp_from
 from organizer.tagging.few_shot import EmbeddingStats
 
 _BLOCK = 2048  # rows per product: its float32 copy (14 MB) stays in cache; 16,384 was 4x slower
@@ -92,11 +92,11 @@ class EmbeddingCache:
         with self._lock:
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)
-                _remove_stale_temporaries(self.directory)
+                clean_stale_temp_files(self.directory, recursive=False)
                 for part, values in (("ids", stored.ids), ("matrix", stored.matrix),
                                      ("mean", stored.stats.mean), ("scale", stored.stats.scale)):
                     _write_atomically(self.directory / f"{stem}.{part}.npy",
-                                      lambda handle, v=values: np.save(handle, v))
+                                      functools.partial(_save_array, values=values))
                 # Read after the embeddings: any change in between moved the counter on, so
                 # this copy is never taken for a later state.
                 info = {"changes": stored.changes, "stem": stem,
@@ -110,28 +110,17 @@ class EmbeddingCache:
                 _log.info("embeddings not cached in %s: %s", self.directory, error)
 
 
-_TEMPORARY_SUFFIX = ".partial"
-_STALE_AFTER_S = 3600  # a temporary file this old was left by a killed process
+def _save_array(handle: BinaryIO, values: np.ndarray) -> None:
+    np.save(handle, values)
 
 
-def _write_atomically(path: Path, write) -> None:
-    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                        suffix=_TEMPORARY_SUFFIX)
+def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    temp = write_temp_from(path.parent, write)
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            write(handle)
-        os.replace(name, path)
+        os.replace(temp, path)
     except BaseException:
-        Path(name).unlink(missing_ok=True)
+        discard(temp)
         raise
-
-
-def _remove_stale_temporaries(directory: Path) -> None:
-    now = time.time()
-    for partial in directory.glob(f".*{_TEMPORARY_SUFFIX}"):
-        with contextlib.suppress(OSError):
-            if now - partial.stat().st_mtime > _STALE_AFTER_S:
-                partial.unlink()
 
 
 class EmbeddingIndex:
