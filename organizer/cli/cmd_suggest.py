@@ -11,8 +11,7 @@ from pathlib import Path
 
 from organizer.app import App
 from organizer.cli.main import known_photo_ids
-from organizer.tagging.duplicates import find_duplicates
-from organizer.tagging.review import Ranking, embedding_dim
+from organizer.tagging.review import Ranking, duplicate_groups
 from organizer.text import json_text, printable
 
 
@@ -71,9 +70,8 @@ def _print(app: App, ranking: Ranking, args: argparse.Namespace, about: dict, he
 
 
 def run_duplicates(app: App, args: argparse.Namespace) -> int:
-    bundle = app.active_bundle()
-    groups = find_duplicates(app.library, app.embeddings, embedding_dim(bundle),
-                             bundle.reference_stats(), near=not args.exact)
+    groups = duplicate_groups(app.library, app.active_bundle(), app.embeddings,
+                              near=not args.exact)
     listed = [(g, [app.library.photo_path(i) for i in g.photo_ids]) for g in groups]
     if args.json:
         print(json_text({"groups": [

@@ -26,7 +26,7 @@ from organizer.errors import OrganizerError
 from organizer.library.store import Library
 from organizer.tagging import few_shot
 from organizer.tagging.bundle import ModelBundle
-from organizer.tagging.duplicates import find_duplicates
+from organizer.tagging.duplicates import DuplicateGroup, find_duplicates
 from organizer.tagging.embedding_index import EmbeddingIndex
 from organizer.tagging.rescore import HEAD_FILE, HeadArrays
 
@@ -69,13 +69,20 @@ class Ranking:
         return [c.photo_id for c in self.candidates(library, bundle, index, limit)]
 
 
+def duplicate_groups(
+    library: Library, bundle: ModelBundle, index: EmbeddingIndex, near: bool = True
+) -> list[DuplicateGroup]:
+    """The library's duplicate groups, near ones compared as ``bundle`` embeds photos."""
+    return find_duplicates(library, index, embedding_dim(bundle), bundle.reference_stats(),
+                           near=near)
+
+
 def duplicate_candidates(
     library: Library, bundle: ModelBundle, index: EmbeddingIndex, limit: int
 ) -> list[Candidate]:
     """Every duplicate group's photos, group after group, whole groups up to ``limit``."""
     found: list[Candidate] = []
-    groups = find_duplicates(library, index, embedding_dim(bundle), bundle.reference_stats())
-    for group in groups:
+    for group in duplicate_groups(library, bundle, index):
         if found and len(found) + len(group.photo_ids) > limit:
             break
         found += [Candidate(photo_id, group.similarity) for photo_id in group.photo_ids]
