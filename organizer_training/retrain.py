@@ -52,7 +52,18 @@ Emit = Callable[[dict], None]
 
 
 class NothingToLearn(OrganizerError):
-    """No corrections (or no photo with an embedding) to train from."""
+    """No corrections (or no photo with an embedding) to train from.
+
+    ``waiting`` holds the new tags that have corrections but too few confirmed photos yet
+    (with how many they have), so a caller can word the reason in its own language.
+    """
+
+    def __init__(
+        self, message: str, waiting: dict[str, int] | None = None, min_examples: int = 0
+    ) -> None:
+        super().__init__(message)
+        self.waiting = dict(waiting or {})
+        self.min_examples = min_examples
 
 
 @dataclass
@@ -179,7 +190,9 @@ def retrain(
           "new_tags": [t.name for t in tasks if t.index is None],
           "waiting_for_examples": waiting, "min_examples": options.min_examples})
     if not tasks:
-        raise NothingToLearn(_waiting_message(waiting, options.min_examples))
+        raise NothingToLearn(
+            _waiting_message(waiting, options.min_examples), waiting, options.min_examples
+        )
 
     mark = time.monotonic()
     fit = fit_tasks(data, head, parent.thresholds, tasks, options, emit, cancelled)

@@ -454,3 +454,44 @@ def test_the_dialog_words_the_decision_in_the_ui_language(qtbot, trained) -> Non
         context.work.cancel_jobs()
         context.work.wait()
         app.close()
+
+
+def test_nothing_to_train_reaches_the_chinese_ui_in_chinese(qtbot, shared_data, tmp_path) -> None:
+    """A new tag with one confirmed photo: `organizer train` refuses, and its error event
+    carries the numbers, so the dialog words the reason in the UI's language."""
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QApplication
+
+    from organizer.ui.retrain_dialog import RetrainDialog
+    from organizer.ui.translations import install_translators
+    from organizer_training.retrain import MIN_CONFIRMED_EXAMPLES
+
+    images = shared_data / "photos" / "coco128" / "images"
+    photos = copy_photos(images, tmp_path / "photos", sorted(p.name for p in images.iterdir())[:3])
+    library = tmp_path / "library"
+    _run("add", tmp_path / "photos", library=library)
+    _run("tag", photos[0], "--add", "lantern", library=library)
+    result = run_cli("train", "--progress-json", library=library)
+    assert result.returncode != 0
+    events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    (error,) = [event for event in events if event["event"] == "error"]
+    assert error["reason"] == "nothing to learn"
+    assert error["waiting_for_examples"] == {"lantern": 1}
+    assert error["min_examples"] == MIN_CONFIRMED_EXAMPLES
+
+    application = QApplication.instance()
+    before = QLocale()
+    translators = install_translators(application, "zh_CN")
+    try:
+        dialog = RetrainDialog(library)
+        qtbot.addWidget(dialog)
+        dialog._handle(error)
+        assert dialog.decision.text() == (
+            f"暂时无需训练：新标签需要 {MIN_CONFIRMED_EXAMPLES} 张已确认的照片"
+            "（“lantern”有 1 张）。")
+        dialog._handle({"event": "error", "reason": "nothing to learn", "message": "English"})
+        assert dialog.decision.text() == "还没有可学习的更正：请先确认或拒绝一些标签。"
+    finally:
+        for translator in translators:
+            application.removeTranslator(translator)
+        QLocale.setDefault(before)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+from types import ModuleType
 
 from organizer.app import App
 from organizer.cli.progress import TerminalProgress
@@ -50,6 +51,17 @@ def load_training():
     return retrain
 
 
+def _details(retrain: ModuleType, error: OrganizerError) -> dict:
+    """What the app needs to word an error in its own language (``message`` is English)."""
+    if isinstance(error, retrain.NothingToLearn):
+        return {
+            "reason": "nothing to learn",
+            "waiting_for_examples": error.waiting,
+            "min_examples": error.min_examples,
+        }
+    return {}
+
+
 def run_train(app: App, args: argparse.Namespace) -> int:
     retrain = load_training()
     options = retrain.RetrainOptions(activate=not args.candidate)
@@ -60,7 +72,7 @@ def run_train(app: App, args: argparse.Namespace) -> int:
         summary = retrain.retrain(app.library, app.library_dir, options, emit, threading.Event())
     except OrganizerError as error:
         if args.progress_json:
-            _json_lines({"event": "error", "message": str(error)})
+            _json_lines({"event": "error", "message": str(error), **_details(retrain, error)})
         raise
     finally:
         if isinstance(emit, TerminalReporter):

@@ -304,7 +304,20 @@ class RetrainDialog(QDialog):
                 # Only now: the library's suggestions were recomputed with the new model.
                 self.model_changed.emit(event["version"])
         elif kind == "error":
-            self.decision.setText(event.get("message", ""))
+            self.decision.setText(self._error_text(event))
+
+    def _error_text(self, event: dict) -> str:
+        if event.get("reason") != "nothing to learn":
+            return str(event.get("message", ""))
+        waiting = event.get("waiting_for_examples", {})
+        if not waiting:
+            return self.tr(
+                "There are no corrections to learn from yet: confirm or reject some tags first.")
+        detail = ", ".join(
+            self.tr("“%1” has %2").replace("%1", self._label(name)).replace("%2", str(count))
+            for name, count in sorted(waiting.items()))
+        return self.tr("Nothing to train yet: a new tag needs %1 confirmed photos (%2).").replace(
+            "%1", str(event["min_examples"])).replace("%2", detail)
 
     def _stage_text(self, stage: str) -> str:
         texts = {

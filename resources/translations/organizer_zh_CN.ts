@@ -423,12 +423,12 @@ Library: {path}</source>
         <translation>版本与回滚(&amp;V)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/model_menu.py" line="78" />
+        <location filename="../../organizer/ui/model_menu.py" line="79" />
         <source>Model versions</source>
         <translation>模型版本</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/model_menu.py" line="79" />
+        <location filename="../../organizer/ui/model_menu.py" line="80" />
         <source>Use model version:</source>
         <translation>使用模型版本：</translation>
     </message>
@@ -666,243 +666,258 @@ Library: {path}</source>
 <context>
     <name>RetrainDialog</name>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="163" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="166" />
         <source>Retrain the model</source>
         <translation>重新训练模型</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="179" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="182" />
         <source>Starting…</source>
         <translation>正在开始…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="183" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="186" />
         <source>training loss</source>
         <translation>训练损失</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="184" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="187" />
         <source>held-out loss</source>
         <translation>留出集损失</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="185" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="188" />
         <source>held-out agreement</source>
         <translation>留出集一致率</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="189" />
-        <location filename="../../organizer/ui/retrain_dialog.py" line="195" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="192" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="198" />
         <source>Tag</source>
         <translation>标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="189" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="192" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="189" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="192" />
         <source>Confirmed / rejected</source>
         <translation>确认 / 拒绝</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="190" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="193" />
         <source>Errors before → after</source>
         <translation>错误 之前 → 之后</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="190" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="193" />
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="191" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="194" />
         <source>Suggested on other photos</source>
         <translation>在其他照片上的建议</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="191" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="194" />
         <source>Held-out AP</source>
         <translation>留出集 AP</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="195" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="198" />
         <source>Suggested on photos you didn't correct</source>
         <translation>在您未修正的照片上的建议</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="196" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="199" />
         <source>Appear</source>
         <translation>新增</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="196" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="199" />
         <source>Disappear</source>
         <translation>消失</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="196" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="199" />
         <source>Verdict</source>
         <translation>结论</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="223" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="226" />
         <source>Activate this model</source>
         <translation>启用此模型</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="237" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="240" />
         <source>Corrected tags</source>
         <translation>修正过的标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="238" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="241" />
         <source>Changes on your other photos</source>
         <translation>您其他照片上的变化</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="308" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="315" />
+        <source>There are no corrections to learn from yet: confirm or reject some tags first.</source>
+        <translation>还没有可学习的更正：请先确认或拒绝一些标签。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="317" />
+        <source>“%1” has %2</source>
+        <translation>“%1”有 %2 张</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="319" />
+        <source>Nothing to train yet: a new tag needs %1 confirmed photos (%2).</source>
+        <translation>暂时无需训练：新标签需要 %1 张已确认的照片（%2）。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="324" />
         <source>Reading your corrections…</source>
         <translation>正在读取您的修正…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="309" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="325" />
         <source>Training…</source>
         <translation>正在训练…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="311" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="327" />
         <source>Comparing with the current model on every photo…</source>
         <translation>正在所有照片上与当前模型比较…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="312" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="328" />
         <source>Exporting and checking the model…</source>
         <translation>正在导出并检查模型…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="313" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="329" />
         <source>Updating suggestions on your photos…</source>
         <translation>正在更新照片上的建议…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="318" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="334" />
         <source>Learning %1 from %2 photos.</source>
         <translation>从 %2 张照片学习 %1。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="321" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="338" />
         <source>“%1” has %2 confirmed photos; a new tag needs %3.</source>
         <translation>“%1”有 %2 张已确认的照片；新标签需要 %3 张。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="335" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="353" />
         <source>new</source>
         <translation>新</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="335" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="353" />
         <source>retrained</source>
         <translation>重新训练</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="351" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="369" />
         <source>Model %1: %2</source>
         <translation>模型 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="355" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="373" />
         <source>“%1”: its confirmed photos have little in common, so it is not suggested on its own; Tags → Review a Tag… lists photos like them.</source>
         <translation>“%1”：已确认的照片之间几乎没有共同点，因此不会自动建议此标签；“标签 → 审阅标签…”会列出与它们相似的照片。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="365" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="384" />
         <source>activated: no tag got worse on the held-out corrections, and no suggestion changed beyond what the corrections explain on the %1 photos</source>
         <translation>已启用：在留出的更正上没有标签变差，且在 %1 张照片上没有超出更正所能解释的建议变化</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="372" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="391" />
         <source>kept as a candidate: %1</source>
         <translation>保留为候选模型：%1</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="374" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="393" />
         <source>kept as a candidate: worse on the held-out corrections of %1</source>
         <translation>保留为候选模型：在留出的更正上，%1 变差了</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="377" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="396" />
         <source>kept as a candidate, as asked</source>
         <translation>按要求保留为候选模型</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="383" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="402" />
         <source>%1: a new tag suggested on %2% of the library (%3 of %4 photos) from %5 examples</source>
         <translation>%1：新标签仅凭 %5 个示例就被建议到照片库的 %2%（%4 张中的 %3 张）</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="390" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="409" />
         <source>%1: %2 → %3 suggestions on photos you didn't correct (+%4 −%5, from %6 confirmed and %7 rejected)</source>
         <translation>%1：在你未更正的照片上，建议从 %2 变为 %3（+%4 −%5，依据 %6 个确认和 %7 个拒绝）</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="409" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="428" />
         <source>explained by your corrections</source>
         <translation>可由您的修正解释</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="430" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="449" />
         <source>“%1”: photos that gain it and photos that lose it</source>
         <translation>“%1”：获得和失去它的照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="432" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="451" />
         <source>“%1”: no photo you didn't correct gains or loses it</source>
         <translation>“%1”：您未修正的照片中没有获得或失去它的</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="444" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="463" />
         <source>gains</source>
         <translation>获得</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="444" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="463" />
         <source>loses</source>
         <translation>失去</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="460" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="479" />
         <source>Cancelled. The active model is unchanged.</source>
         <translation>已取消。当前模型未改变。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="462" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="481" />
         <source>Training failed. The active model is unchanged.</source>
         <translation>训练失败。当前模型未改变。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="467" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="486" />
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="477" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="496" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="493" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="512" />
         <source>Activating %1…</source>
         <translation>正在启用 %1…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="498" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="517" />
         <source>Model %1 is active.</source>
         <translation>模型 %1 已启用。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="502" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="521" />
         <source>Could not activate the model.</source>
         <translation>无法启用模型。</translation>
     </message>
