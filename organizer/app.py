@@ -79,7 +79,7 @@ class App:
 
     def connect(self) -> Library:
         """A new connection to this library for the calling thread; the caller closes it."""
-        return Library(open_database(self.library_dir), self.library_dir)
+        return Library(open_database(self.library_dir), self.library_dir, self.library.tag_sets)
 
     @property
     def engine(self) -> TaggingEngine:

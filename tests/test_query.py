@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from organizer.errors import QuerySyntaxError
-from organizer.library import Library, open_database
+from organizer.library import Library, browse, open_database
 from organizer.library import query as query_module
+from organizer.library.paths import natural_sort_key
 from organizer.library.query import And, Node, Not, Or, Term, compile_query, parse_query
 from organizer.library.store import PhotoRecord, TagDefinition
+from organizer.library.tag_edits import delete_tag, merge_tags
+from organizer.library.tag_sets import TagSets
 
 # -- parsing ---------------------------------------------------------------------------------
 
@@ -130,17 +133,31 @@ USER_ADDED = {7: "grandma"}
 ALL = list(MODEL_TAGS)
 
 
-@pytest.fixture(params=["compound", "grouped"])
-def shape(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run a test with each SQL shape: compound SELECTs, and the grouped fallback for huge
-    queries (forced here by allowing no compound arms)."""
+Search = Callable[..., list[int]]
+
+
+def _sql_search(lib: Library, text: str, limit: int | None = None) -> list[int]:
+    """The query as compiled SQL (what the app's album filter runs), not the bitmaps."""
+    sql, params = compile_query(parse_query(text), lib.tag_with_descendants)
+    if limit is not None:
+        sql += f" LIMIT {limit}"
+    return [row[0] for row in lib.connection.execute(sql, params)]
+
+
+@pytest.fixture(params=["bitmaps", "compound", "grouped"])
+def search(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Search:
+    """Run a test with each way a query is answered: Library.search's tag bitmaps, and both
+    SQL shapes, compound SELECTs and the grouped fallback for huge queries (forced here by
+    allowing no compound arms)."""
+    if request.param == "bitmaps":
+        return lambda lib, text, limit=None: lib.search(text, limit=limit)
     if request.param == "grouped":
         monkeypatch.setattr(query_module, "MAX_COMPOUND_ARMS", 0)
-    return request.param
+    return _sql_search
 
 
 @pytest.fixture
-def library(tmp_path: Path, shape: str) -> Iterator[tuple[Library, dict[int, int]]]:
+def library(tmp_path: Path) -> Iterator[tuple[Library, dict[int, int]]]:
     """A real library file; yields it and a map from photo number to photo id."""
     lib = Library(open_database(tmp_path / "lib"), tmp_path / "lib")
     tag_ids = lib.sync_tag_definitions(TAGS)
@@ -205,15 +222,17 @@ def _others(*numbers: int) -> list[int]:
         ("unknown OR NOT unknown", ALL),
     ],
 )
-def test_search(library: tuple[Library, dict[int, int]], query: str, expected: list[int]) -> None:
+def test_search(
+    library: tuple[Library, dict[int, int]], search: Search, query: str, expected: list[int]
+) -> None:
     lib, ids = library
-    assert lib.search(query) == [ids[n] for n in expected]
+    assert search(lib, query) == [ids[n] for n in expected]
 
 
-def test_search_limit(library: tuple[Library, dict[int, int]]) -> None:
+def test_search_limit(library: tuple[Library, dict[int, int]], search: Search) -> None:
     lib, ids = library
-    assert lib.search("beach OR sunset", limit=2) == [ids[1], ids[3]]
-    assert lib.search("NOT animal", limit=1) == [ids[4]]
+    assert search(lib, "beach OR sunset", limit=2) == [ids[1], ids[3]]
+    assert search(lib, "NOT animal", limit=1) == [ids[4]]
 
 
 def test_search_syntax_error_reaches_caller(library: tuple[Library, dict[int, int]]) -> None:
@@ -223,11 +242,12 @@ def test_search_syntax_error_reaches_caller(library: tuple[Library, dict[int, in
 
 
 def test_rejecting_then_confirming_again_matches_again(
-    library: tuple[Library, dict[int, int]],
+    library: tuple[Library, dict[int, int]], search: Search
 ) -> None:
     lib, ids = library
+    assert search(lib, "cat") == [ids[2]]
     lib.set_user_tag([ids[6]], "cat", "confirmed")
-    assert lib.search("cat") == [ids[2], ids[6]]
+    assert search(lib, "cat") == [ids[2], ids[6]]
 
 
 @pytest.mark.parametrize(
@@ -280,7 +300,7 @@ def _descends_from(tag: str | None, ancestor: str) -> bool:
     return False
 
 
-def test_random_queries_match_a_python_model(tmp_path: Path, shape: str) -> None:
+def test_random_queries_match_a_python_model(tmp_path: Path, search: Search) -> None:
     rng = random.Random(1234)
     lib = Library(open_database(tmp_path), tmp_path)
     definitions = [TagDefinition(name, parent=RANDOM_PARENTS.get(name)) for name in RANDOM_TAGS]
@@ -304,7 +324,7 @@ def test_random_queries_match_a_python_model(tmp_path: Path, shape: str) -> None
         text = _random_query(rng)
         tree = parse_query(text)
         expected = [pid for pid in sorted(visible) if _model_matches(tree, visible[pid])]
-        assert lib.search(text) == expected, text
+        assert search(lib, text) == expected, text
     lib.close()
 
 
@@ -321,13 +341,14 @@ def test_huge_queries_fall_back_to_one_grouped_scan(tmp_path: Path) -> None:
     any_of = " OR ".join(names)
     sql, _ = compile_query(parse_query(any_of), lib.tag_with_descendants)
     assert "GROUP BY" in sql
-    assert lib.search(any_of) == photos[:2]
-    assert lib.search(f"NOT ({any_of})") == photos[2:]
-    assert lib.search(" ".join(names)) == []
+    for search in (_sql_search, Library.search):
+        assert search(lib, any_of) == photos[:2]
+        assert search(lib, f"NOT ({any_of})") == photos[2:]
+        assert search(lib, " ".join(names)) == []
     lib.close()
 
 
-def test_tag_with_a_large_subtree(tmp_path: Path, shape: str) -> None:
+def test_tag_with_a_large_subtree(tmp_path: Path, search: Search) -> None:
     lib = Library(open_database(tmp_path), tmp_path)
     kinds = [TagDefinition(f"kind{i}", parent="thing") for i in range(40)]
     tag_ids = lib.sync_tag_definitions([TagDefinition("thing"), TagDefinition("red"), *kinds])
@@ -339,8 +360,130 @@ def test_tag_with_a_large_subtree(tmp_path: Path, shape: str) -> None:
             db, photos[1], [(tag_ids["kind39"], 1.0), (tag_ids["red"], 1.0)], "v1", None
         )
         lib.apply_model_tags(db, photos[2], [(tag_ids["red"], 1.0)], "v1", None)
-    assert lib.search("thing") == photos[:2]
-    assert lib.search("thing red") == [photos[1]]
-    assert lib.search("NOT thing") == photos[2:]
-    assert lib.search("red OR thing") == photos[:3]
+    assert search(lib, "thing") == photos[:2]
+    assert search(lib, "thing red") == [photos[1]]
+    assert search(lib, "NOT thing") == photos[2:]
+    assert search(lib, "red OR thing") == photos[:3]
+    lib.close()
+
+
+# -- the bitmaps behind Library.search follow every change, made anywhere ----------------------
+
+
+def test_search_follows_changes_made_through_another_connection(tmp_path: Path) -> None:
+    """Library.search keeps each tag's photos in memory; another process's edits (a second
+    connection to the same file) must show at the next search, whatever kind of edit."""
+    lib = Library(open_database(tmp_path / "lib"), tmp_path / "lib")
+    tag_ids = lib.sync_tag_definitions([TagDefinition("cat"), TagDefinition("dog")])
+    folder = lib.add_folder(tmp_path)
+    with lib.transaction() as db:
+        photos = [lib.insert_photo(db, PhotoRecord(f"/p/{i}.jpg", folder, 1, 1)) for i in range(4)]
+        lib.apply_model_tags(db, photos[0], [(tag_ids["cat"], 0.9)], "v1", None)
+        lib.apply_model_tags(db, photos[1], [(tag_ids["cat"], 0.9)], "v1", None)
+        lib.apply_model_tags(db, photos[2], [(tag_ids["dog"], 0.9)], "v1", None)
+    assert lib.search("cat") == photos[:2]
+    assert lib.search("NOT cat") == photos[2:]
+    other = Library(open_database(tmp_path / "lib"), tmp_path / "lib")
+
+    other.set_user_tag([photos[1]], "cat", "rejected")
+    assert lib.search("cat") == [photos[0]]
+    other.set_user_tag([photos[3]], "cat", "confirmed")
+    assert lib.search("cat") == [photos[0], photos[3]]
+
+    with other.transaction() as db:
+        added = other.insert_photo(db, PhotoRecord("/p/new.jpg", folder, 1, 1))
+    assert lib.search("NOT cat") == [photos[1], photos[2], added]
+    with other.transaction() as db:
+        other.delete_photos(db, [photos[0]])
+    assert lib.search("cat") == [photos[3]]
+    assert lib.search("NOT dog") == [photos[1], photos[3], added]
+
+    merge_tags(other, "dog", "cat")
+    assert lib.search("cat") == [photos[2], photos[3]]
+    delete_tag(other, "cat")
+    assert lib.search("NOT cat") == [photos[1], photos[2], photos[3], added]
+    # A new tag can get the id of the deleted one; its photos are its own.
+    with other.transaction() as db:
+        reborn = other.ensure_tag(db, "cat", "user")
+    assert reborn in tag_ids.values()
+    other.set_user_tag([added], "cat", "confirmed")
+    assert lib.search("cat") == [added]
+    other.close()
+    lib.close()
+
+
+def test_search_stays_right_when_bitmaps_are_dropped(tmp_path: Path) -> None:
+    """With no room for bitmaps, each search reads the tags it names again: same answers."""
+    lib = Library(open_database(tmp_path), tmp_path, TagSets(budget_bytes=0))
+    tag_ids = lib.sync_tag_definitions([TagDefinition(f"t{i}") for i in range(5)])
+    folder = lib.add_folder(tmp_path)
+    with lib.transaction() as db:
+        photos = [lib.insert_photo(db, PhotoRecord(f"/p/{i}.jpg", folder, 1, 1)) for i in range(5)]
+        for number, photo_id in enumerate(photos):
+            lib.apply_model_tags(db, photo_id, [(tag_ids[f"t{number}"], 0.9)], "v1", None)
+    for number, photo_id in enumerate(photos):
+        assert lib.search(f"t{number}") == [photo_id]
+        assert lib.search(f"t{number} OR t{(number + 1) % 5}") == sorted(
+            [photo_id, photos[(number + 1) % 5]]
+        )
+    assert lib.search("NOT t0 NOT t1") == photos[2:]
+    lib.close()
+
+
+# -- the album's order for a query: SQLite sorts few matches, many are kept while walking -------
+
+
+@pytest.mark.parametrize("sort_cost", [10**9, 0], ids=["walk the order", "sort the matches"])
+def test_album_order_and_tag_counts_with_a_query_match_python(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sort_cost: float
+) -> None:
+    monkeypatch.setattr(browse, "SORT_TO_WALK_COST", sort_cost)
+    monkeypatch.setattr(browse, "_WALK_CHUNK", 7)  # several chunks even for a small library
+    rng = random.Random(99)
+    lib = Library(open_database(tmp_path), tmp_path)
+    definitions = [TagDefinition(name, parent=RANDOM_PARENTS.get(name)) for name in RANDOM_TAGS]
+    tag_ids = lib.sync_tag_definitions(definitions)
+    folder = lib.add_folder(tmp_path)
+    photos: dict[int, tuple[str, str | None, set[str]]] = {}
+    with lib.transaction() as db:
+        for number in rng.sample(range(1000), 120):
+            path = f"/p/{rng.choice('ab')}/{rng.choice(['IMG_', 'img_', 'scan '])}{number}.jpg"
+            taken = None if rng.random() < 0.3 else f"2020-0{rng.randint(1, 3)}-01T00:00:00"
+            photo_id = lib.insert_photo(db, PhotoRecord(path, folder, 1, 1, taken_at=taken))
+            names = set(rng.sample(RANDOM_TAGS, rng.randint(0, 4)))
+            lib.apply_model_tags(db, photo_id, [(tag_ids[n], 0.5) for n in names], "v1", None)
+            photos[photo_id] = (path, taken, names)
+
+    def in_python(order: browse.SortOrder, matching: list[int]) -> list[int]:
+        dated = sorted((i for i in matching if photos[i][1]),
+                       key=lambda i: (photos[i][1], photos[i][0]))
+        undated = sorted((i for i in matching if not photos[i][1]),
+                         key=lambda i: (natural_sort_key(photos[i][0]), i))
+        by_name = sorted(matching, key=lambda i: (natural_sort_key(photos[i][0]), i))
+        return {
+            browse.SortOrder.DATE_TAKEN: dated + undated,
+            browse.SortOrder.DATE_NEWEST: dated[::-1] + undated[::-1],
+            browse.SortOrder.NAME: by_name,
+            browse.SortOrder.NAME_DESCENDING: by_name[::-1],
+        }[order]
+
+    for text in ("t0", "t1 OR t2", "NOT t3", "t0 AND NOT t1", "nosuchtag", "NOT nosuchtag"):
+        tree = parse_query(text)
+        for folder in (None, Path("/p/a")):
+            matching = [
+                i for i in sorted(photos)
+                if _model_matches(tree, photos[i][2])
+                and (folder is None or photos[i][0].startswith("/p/a/"))
+            ]
+            selection = browse.Filter(query=text, folder=folder)
+            for order in browse.SortOrder:
+                expected = in_python(order, matching)
+                assert browse.photo_ids(lib, selection, order) == expected, (text, order)
+                for limit in (1, 5, len(expected) // 2 + 1, len(expected) + 3):
+                    assert browse.photo_ids(lib, selection, order, limit=limit) == expected[:limit]
+            # The tag panel's counts for the same selection, from the bitmaps and in SQL.
+            counts = browse.tag_counts(lib, selection)
+            assert counts == browse._tag_counts_in_sql(lib, selection)
+            visible = {name: sum(name in photos[i][2] for i in matching) for name in RANDOM_TAGS}
+            assert {c.name: c.count for c in counts} == {n: c for n, c in visible.items() if c}
     lib.close()

@@ -131,4 +131,34 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         BEGIN UPDATE photos SET sort_key = natural_sort_key(NEW.path) WHERE id = NEW.id; END;
         """,
     ),
+    (
+        6,
+        "tag change counters",
+        """
+        -- Counts every change to which photos carry a tag visibly, per tag and in any process:
+        -- an in-memory set of a tag's photos is current while its count is equal. Rows are
+        -- never deleted, so a tag id that is used again never meets an old count.
+        CREATE TABLE tag_changes (
+            tag_id INTEGER PRIMARY KEY,
+            count INTEGER NOT NULL
+        );
+        CREATE TRIGGER photo_tags_row_added AFTER INSERT ON photo_tags
+        BEGIN
+            INSERT INTO tag_changes (tag_id, count) VALUES (NEW.tag_id, 1)
+                ON CONFLICT (tag_id) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER photo_tags_row_changed AFTER UPDATE OF photo_id, tag_id, state ON photo_tags
+        BEGIN
+            INSERT INTO tag_changes (tag_id, count) VALUES (OLD.tag_id, 1)
+                ON CONFLICT (tag_id) DO UPDATE SET count = count + 1;
+            INSERT INTO tag_changes (tag_id, count) VALUES (NEW.tag_id, 1)
+                ON CONFLICT (tag_id) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER photo_tags_row_removed AFTER DELETE ON photo_tags
+        BEGIN
+            INSERT INTO tag_changes (tag_id, count) VALUES (OLD.tag_id, 1)
+                ON CONFLICT (tag_id) DO UPDATE SET count = count + 1;
+        END;
+        """,
+    ),
 ]

@@ -241,13 +241,13 @@ Ids = tuple[int, ...]
 
 
 @dataclass(frozen=True)
-class _Constant:
+class Constant:
     value: bool
 
 
-NOTHING = _Constant(False)
-EVERYTHING = _Constant(True)
-Resolved: TypeAlias = Union[_Constant, Ids, "Not[Resolved]", "And[Resolved]", "Or[Resolved]"]
+NOTHING = Constant(False)
+EVERYTHING = Constant(True)
+Resolved: TypeAlias = Union[Constant, Ids, "Not[Resolved]", "And[Resolved]", "Or[Resolved]"]
 
 # Only these photo_tags rows count; the text must match the partial index's WHERE clause
 # (photo_tags_visible) word for word, or SQLite will not use that index.
@@ -260,8 +260,8 @@ def compile_query(node: Node, resolve: Resolver) -> tuple[str, list]:
     ``resolve(name)`` gives the tag ids a term matches (the tag and its descendants); a term
     that resolves to nothing matches no photo.
     """
-    resolved = _resolve(node, resolve, {})
-    if isinstance(resolved, _Constant):
+    resolved = resolve_query(node, resolve)
+    if isinstance(resolved, Constant):
         return (
             ("SELECT id FROM photos ORDER BY id", [])
             if resolved.value
@@ -271,6 +271,12 @@ def compile_query(node: Node, resolve: Resolver) -> tuple[str, list]:
     if chain.size > MAX_COMPOUND_ARMS:
         return _compile_grouped(resolved)
     return f"{chain.sql} ORDER BY 1", chain.params
+
+
+def resolve_query(node: Node, resolve: Resolver) -> Resolved:
+    """The query over tag ids: EVERYTHING, NOTHING, or a tree of And, Or and Not over Ids in
+    which no constant is left."""
+    return _resolve(node, resolve, {})
 
 
 def _resolve(node: Node, resolve: Resolver, cache: dict[str, Resolved]) -> Resolved:
@@ -284,8 +290,8 @@ def _resolve(node: Node, resolve: Resolver, cache: dict[str, Resolved]) -> Resol
         return cache[key]
     if isinstance(node, Not):
         child = _resolve(node.child, resolve, cache)
-        if isinstance(child, _Constant):
-            return _Constant(not child.value)
+        if isinstance(child, Constant):
+            return Constant(not child.value)
         return child.child if isinstance(child, Not) else Not(child)
     return _fold(node, [_resolve(child, resolve, cache) for child in node.children])
 
@@ -299,7 +305,7 @@ def _fold(node: And | Or, children: list[Resolved]) -> Resolved:
         # Flatten nested And-in-And / Or-in-Or; drop neutral constants.
         if isinstance(child, type(node)):
             kept.extend(c for c in child.children if c not in kept)
-        elif not isinstance(child, _Constant) and child not in kept:
+        elif not isinstance(child, Constant) and child not in kept:
             kept.append(child)
     if not kept:
         return EVERYTHING if isinstance(node, And) else NOTHING

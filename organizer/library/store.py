@@ -26,8 +26,9 @@ import numpy as np
 
 from organizer.library.database import Database, translate_sqlite_errors
 from organizer.library.paths import indexable, on_disk, stored
-from organizer.library.query import compile_query, parse_query
+from organizer.library.query import parse_query, resolve_query
 from organizer.library.tag_names import TagNameError, valid_tag_name
+from organizer.library.tag_sets import TagSets
 from organizer.metadata.image_info import ImageInfo
 from organizer.text import printable
 
@@ -96,9 +97,12 @@ class WriteIntent:
 class Library:
     """All reads and writes of the index go through here (one writer connection)."""
 
-    def __init__(self, database: Database, root: Path) -> None:
+    def __init__(self, database: Database, root: Path, tag_sets: TagSets | None = None) -> None:
         self.database = database
         self.root = Path(root)
+        # Shared by the connections of one process (App.connect), so each worker's search
+        # finds the bitmaps the others read.
+        self.tag_sets = tag_sets if tag_sets is not None else TagSets()
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -730,12 +734,25 @@ class Library:
     # -- search ----------------------------------------------------------------------------
 
     def search(self, query: str, limit: int | None = None) -> list[int]:
-        """Photo ids matching a query in the tag query language, ordered by id."""
-        sql, params = compile_query(parse_query(query), self.tag_with_descendants)
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        with translate_sqlite_errors(self.database.path):
-            return [row[0] for row in self.connection.execute(sql, params)]
+        """Photo ids matching a query in the tag query language, ordered by id (the first
+        ``limit`` of them)."""
+        ids = np.flatnonzero(self.query_mask(query))
+        return (ids if limit is None else ids[: max(limit, 0)]).tolist()
+
+    def query_mask(self, query: str) -> np.ndarray:
+        """Whether each photo id matches a query, as booleans indexed by id (ids past the end
+        do not match); from the tag bitmaps, current in one snapshot."""
+        node = parse_query(query)
+        with self.database.snapshot() as db:
+            return self.tag_sets.mask(db, resolve_query(node, self.tag_with_descendants))
+
+    def visible_tag_counts(self, mask: np.ndarray) -> dict[int, int] | None:
+        """Tag id -> how many of the photos ``mask`` marks (booleans by id) carry the tag
+        visibly; None where the tag bitmaps would take too much memory (thousands of tags
+        on a big library: count in SQL then)."""
+        with self.database.snapshot() as db:
+            tag_ids = [row[0] for row in db.execute("SELECT id FROM tags")]
+            return self.tag_sets.counts(db, tag_ids, mask)
 
     @contextlib.contextmanager
     def read_snapshot(self) -> Iterator[sqlite3.Connection]:
