@@ -5,6 +5,7 @@ made from a few real photos and stored under fake content hashes. Baseline in th
 the same measurements on a 1,000-photo library, so the table shows how the figures scale.
 
     xvfb-run -a python bench/bench_gui.py            # or QT_QPA_PLATFORM=offscreen
+    QT_QPA_PLATFORM=offscreen python bench/bench_gui.py --count 1000000   # a million
 
 Targets: first painted grid <= 1.5 s, longest GUI stall while scrolling <= 50 ms, RSS <= 600 MB.
 The machine is shared and small, so each figure is the median of ``--runs`` runs (3).
@@ -30,6 +31,7 @@ sys.path.insert(0, str(REPO))
 from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from bench.common import Linker  # noqa: E402
 from organizer.app import open_app  # noqa: E402
 from organizer.library.migrations import MIGRATIONS  # noqa: E402
 from organizer.thumbnails import ThumbnailCache  # noqa: E402
@@ -81,14 +83,12 @@ def synthesise(library_dir: Path, count: int, data: Path) -> None:
     # Placeholder thumbnails: a few real photos under the fake hashes (the cache is by hash).
     cache = ThumbnailCache(library_dir / "thumbnails")
     sources = sorted((data / "photos" / "coco128" / "images").glob("*.jpg"))[:8]
-    blobs = []
-    for source in sources:
-        path = cache.ensure("seed" + source.stem, source)
-        blobs.append(path.read_bytes())
+    # Hard links: a million thumbnails take the space of a few dozen.
+    linkers = [Linker(cache.ensure("seed" + source.stem, source)) for source in sources]
     for i in range(1, count + 1):
         target = cache.path_for(f"{i:032x}")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(blobs[i % len(blobs)])
+        linkers[i % len(linkers)].make(target)
 
 
 class StallMeter(QObject):
