@@ -227,6 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="model bundles to measure (default: the shipped one)")
     parser.add_argument("--skip-baseline", action="store_true", help="pipeline only")
     parser.add_argument("--sets", nargs="+", default=["small", "large"])
+    parser.add_argument("--batch-sizes", type=int, nargs="+",
+                        help="inference batch sizes to compare (default: the engine's)")
     args = parser.parse_args(argv)
 
     from organizer.tagging.bundle import default_bundle_dir, load_bundle
@@ -257,7 +259,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         )
 
-    engines = [TaggingEngine(load_bundle(d)) for d in args.bundle or [default_bundle_dir()]]
+    engines = [
+        TaggingEngine(load_bundle(d), batch_size=batch)
+        for d in args.bundle or [default_bundle_dir()]
+        for batch in args.batch_sizes or [None]
+    ]
     cores = usable_cores()
     for engine in engines:
         print(
@@ -269,7 +275,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     several = len(engines) > 1
 
     def run_name(kind: str, engine: TaggingEngine) -> str:
-        return f"{kind}, {engine.bundle.version}" if several else kind
+        if not several:
+            return kind
+        if args.batch_sizes:
+            return f"{kind}, {engine.bundle.version}, batch {engine.batch_size}"
+        return f"{kind}, {engine.bundle.version}"
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="organizer-bench-") as scratch:

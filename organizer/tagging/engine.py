@@ -87,21 +87,30 @@ def onnxruntime_conflict() -> str | None:
     return None
 
 
+# Images per inference batch. On the CPU ONNX Runtime keeps each running batch's activations
+# in its memory arena: two streams of 32 held 680 MB, of 8 about 170 MB, for 7% less inference
+# throughput (80 against 86 images/s on 2 cores; end to end the decoders set the pace). A GPU
+# has its own memory and wants bigger batches.
+CPU_BATCH_SIZE = 8
+GPU_BATCH_SIZE = 32
+
+
 class TaggingEngine:
     def __init__(
         self,
         bundle: ModelBundle,
         *,
         use_gpu: bool = True,
-        batch_size: int = 32,
+        batch_size: int | None = None,
         decode_threads: int | None = None,
     ) -> None:
         self.use_gpu = use_gpu
-        self.batch_size = batch_size
         self.decode_threads = decode_threads or max(2, usable_cores())
         self._lock = threading.Lock()
         register_extra_formats()
         self._loaded = self._load(bundle)
+        on_cpu = self.provider == CPU_PROVIDER
+        self.batch_size = batch_size or (CPU_BATCH_SIZE if on_cpu else GPU_BATCH_SIZE)
 
     # -- model -----------------------------------------------------------------------------
 
