@@ -136,6 +136,8 @@ def _window(qtbot, app):
 
 
 def test_the_app_shows_the_groups_the_command_line_prints(qtbot, library) -> None:
+    from organizer.ui.album_model import GroupRole
+
     library_dir, _ = library
     with _window(qtbot, open_app(library_dir)) as window:
         qtbot.waitUntil(lambda: window.album.model.rowCount() == 34, timeout=WAIT_MS)
@@ -143,14 +145,38 @@ def test_the_app_shows_the_groups_the_command_line_prints(qtbot, library) -> Non
         bar = window.album.ranking_bar
         assert "Looking…" in bar.label.text()  # until the search answers
         qtbot.waitUntil(lambda: window.album.model.rowCount() == 7, timeout=WAIT_MS)
-        qtbot.waitUntil(lambda: "7 photo(s)." in bar.label.text(), timeout=WAIT_MS)
-        grid = [window.album.model.path_at(row) for row in range(7)]
         listed = json.loads(run_cli("duplicates", "--json", library=library_dir).stdout)
+        groups = len(listed["groups"])
+        qtbot.waitUntil(
+            lambda: f"7 photo(s) in {groups} group(s)." in bar.label.text(), timeout=WAIT_MS
+        )
+        model = window.album.model
+        grid = [model.path_at(row) for row in range(7)]
         assert grid == [p for g in listed["groups"] for p in g["photos"]]
+        # Each cell knows its group, and every other group is painted on a tinted ground,
+        # so where one group ends and the next begins shows.
+        rows_group = [model.index(row).data(GroupRole) for row in range(7)]
+        assert rows_group == [n for n, g in enumerate(listed["groups"]) for _ in g["photos"]]
+        view = window.album.view
+        view.clearSelection()
+        qtbot.waitUntil(lambda: all(model.cell(row) is not None for row in range(7)),
+                        timeout=WAIT_MS)
+        image = view.viewport().grab().toImage()
+
+        def ground(row: int) -> tuple[int, int, int]:
+            corner = view.visualRect(model.index(row)).topLeft()
+            color = image.pixelColor(corner.x() + 3, corner.y() + 3)
+            return color.red(), color.green(), color.blue()
+
+        first, second = rows_group.index(0), rows_group.index(1)
+        assert ground(first) != ground(second)
+        if 2 in rows_group:
+            assert ground(first) == ground(rows_group.index(2))
         assert bar.isVisible() and "Duplicates" in bar.label.text()
         assert not bar.confirm.isVisible()
         window.leave_ranking()
         qtbot.waitUntil(lambda: window.album.model.rowCount() == 34, timeout=WAIT_MS)
+        assert model.index(0).data(GroupRole) is None
 
 
 def test_a_library_without_duplicates_says_so(qtbot, tmp_path: Path, shared_data: Path) -> None:

@@ -39,6 +39,7 @@ DUPLICATES_LIMIT = 5000
 class Candidate:
     photo_id: int
     score: float
+    group: int | None = None  # in the duplicates list: the number of its group, from 0
 
 
 @dataclass(frozen=True)
@@ -82,10 +83,10 @@ def duplicate_candidates(
 ) -> list[Candidate]:
     """Every duplicate group's photos, group after group, whole groups up to ``limit``."""
     found: list[Candidate] = []
-    for group in duplicate_groups(library, bundle, index):
+    for number, group in enumerate(duplicate_groups(library, bundle, index)):
         if found and len(found) + len(group.photo_ids) > limit:
             break
-        found += [Candidate(photo_id, group.similarity) for photo_id in group.photo_ids]
+        found += [Candidate(photo_id, group.similarity, number) for photo_id in group.photo_ids]
     return found
 
 

@@ -47,6 +47,7 @@ MAX_PENDING_PAGES = 8
 
 PhotoIdRole = Qt.ItemDataRole.UserRole + 1
 ThumbnailStateRole = Qt.ItemDataRole.UserRole + 3
+GroupRole = Qt.ItemDataRole.UserRole + 4  # the duplicate group a row is in (None elsewhere)
 
 THUMB_LOADING = "loading"
 THUMB_FAILED = "failed"
@@ -60,6 +61,7 @@ class Cell(NamedTuple):
     name: str
     pixmap: QPixmap | None
     state: str | None  # THUMB_LOADING / THUMB_FAILED while there is no pixmap
+    shaded: bool = False  # in every other group of the duplicates list: where groups meet
 
 
 def thumbnail_key(row: PhotoRow) -> str:
@@ -89,6 +91,7 @@ class AlbumModel(QAbstractListModel):
             self._read_page, 1, MAX_PENDING_PAGES, "album pages"
         )
         self._ids: list[int] = []
+        self._groups: list[int] | None = None
         self._rows_of: dict[int, int] = {}
         self._pages: OrderedDict[int, dict[int, PhotoRow]] = OrderedDict()
         self._pixmaps: OrderedDict[str, QPixmap] = OrderedDict()
@@ -107,13 +110,24 @@ class AlbumModel(QAbstractListModel):
 
     # -- contents --------------------------------------------------------------------------
 
-    def set_ids(self, ids: Sequence[int], first_rows: dict[int, PhotoRow] | None = None) -> None:
-        """Show these photos. ``first_rows``: cell data of the first page, read with the ids.
+    def set_ids(
+        self,
+        ids: Sequence[int],
+        first_rows: dict[int, PhotoRow] | None = None,
+        groups: Sequence[int] | None = None,
+    ) -> None:
+        """Show these photos. ``first_rows``: cell data of the first page, read with the ids;
+        ``groups``: each photo's group, where the list is made of groups (duplicates).
 
         When the ids only add to the end of what is shown (the rest of a list whose first page
         is on screen, photos sorted last), rows are inserted, so the view keeps its place.
         """
         ids = list(ids)
+        groups = list(groups) if groups is not None else None
+        if groups != self._groups:
+            self._groups = groups
+            if ids == self._ids and ids:
+                self.dataChanged.emit(self.index(0), self.index(len(ids) - 1))
         if ids == self._ids:
             return
         shown = len(self._ids)
@@ -205,11 +219,11 @@ class AlbumModel(QAbstractListModel):
             return None
         key = thumbnail_key(photo)
         pixmap = self._pixmap(key, photo, row)
+        shaded = self._groups is not None and self._groups[row] % 2 == 1
         if pixmap is not None:
-            return Cell(printable(photo.name), pixmap, None)
-        return Cell(
-            printable(photo.name), None, THUMB_FAILED if key in self._failed else THUMB_LOADING
-        )
+            return Cell(printable(photo.name), pixmap, None, shaded)
+        state = THUMB_FAILED if key in self._failed else THUMB_LOADING
+        return Cell(printable(photo.name), None, state, shaded)
 
     def wait_for_pages(self, msecs: int = 30000) -> bool:
         """Block until the pages asked for are read (tests, shutdown)."""
@@ -263,6 +277,8 @@ class AlbumModel(QAbstractListModel):
             return None
         if role == PhotoIdRole:
             return self._ids[index.row()]
+        if role == GroupRole:
+            return self._groups[index.row()] if self._groups is not None else None
         if role not in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.ToolTipRole,

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QStackedLayout, QVBoxLayout, QWidget
 from organizer.library import browse
 from organizer.library.browse import Filter, PhotoRow, SortOrder
 from organizer.library.store import Library
-from organizer.tagging.review import Ranking
+from organizer.tagging.review import Candidate, Ranking
 from organizer.ui.album_model import PAGE_SIZE, AlbumModel, PhotoIdRole
 from organizer.ui.album_view import THUMB_SIZE, AlbumView
 from organizer.ui.context import UiContext
@@ -90,9 +90,9 @@ class AlbumPage(QWidget):
         if ranking is not None:
             app = self.context.app
             self.context.work.read(
-                lambda library: ranking.photo_ids(library, app.active_bundle(library),
-                                                  app.embeddings),
-                lambda ids: self._show_ranked(generation, ids, ranking),
+                lambda library: ranking.candidates(library, app.active_bundle(library),
+                                                   app.embeddings),
+                lambda found: self._show_ranked(generation, found, ranking),
                 lambda message, _details: self._ranking_failed(generation, message),
             )
             return
@@ -134,19 +134,25 @@ class AlbumPage(QWidget):
             self.set_ranking(None)
         self.queryFailed.emit(message)
 
-    def _show_ranked(self, generation: int, ids: list[int], ranking: Ranking) -> None:
+    def _show_ranked(self, generation: int, found: list[Candidate], ranking: Ranking) -> None:
         if generation != self._generation:
             return
         fresh = self._shown_query != (ranking, self.order)
-        self.ranking_bar.show_ranking(ranking, len(ids))
-        self._show_ids(generation, ids, (ranking, self.order))
+        ids = [candidate.photo_id for candidate in found]
+        groups = [c.group or 0 for c in found] if ranking.duplicates else None
+        self.ranking_bar.show_ranking(ranking, len(ids), len(set(groups or ())) or None)
+        self._show_ids(generation, ids, (ranking, self.order), groups)
         if ids and (fresh or not self.selected_ids()):
             # A new queue starts at its likeliest photo alone, ready for Y / N (a selection
             # left from the grid before must not be confirmed wholesale).
             self.view.setCurrentIndex(self.model.index(0))
 
     def _show_ids(
-        self, generation: int, ids: list[int], query: tuple[Filter | Ranking, SortOrder]
+        self,
+        generation: int,
+        ids: list[int],
+        query: tuple[Filter | Ranking, SortOrder],
+        groups: list[int] | None = None,
     ) -> None:
         if generation != self._generation:
             return
@@ -159,7 +165,7 @@ class AlbumPage(QWidget):
         scroll = self.view.verticalScrollBar().value()
         previous = self.model.ids()
         same = ids == previous
-        self.model.set_ids(ids)
+        self.model.set_ids(ids, groups=groups)
         if same:
             self.model.refresh_rows(selected)
         else:

@@ -39,19 +39,24 @@ class ThumbnailDelegate(QStyledItemDelegate):
         palette: QPalette = option.palette
         rect: QRect = option.rect
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        model = index.model()
+        cell = model.cell(index.row()) if isinstance(model, AlbumModel) else None
         painter.save()
         if selected:
             painter.fillRect(rect.adjusted(2, 2, -2, -2), palette.highlight())
+        elif cell is not None and cell.shaded:
+            # Every other duplicate group on a tinted ground, so a group's end is visible.
+            tint = QColor(palette.color(QPalette.ColorRole.Mid))
+            tint.setAlpha(70)
+            painter.fillRect(rect, tint)
         thumb_area = QRect(
             rect.x() + (rect.width() - THUMB_SIZE.width()) // 2,
             rect.y() + 6,
             THUMB_SIZE.width(),
             THUMB_SIZE.height(),
         )
-        # One direct call for everything the cell shows: each index.data() is a round trip
-        # through Qt and PySide, and painting a screenful of cells happens every scroll frame.
-        model = index.model()
-        cell = model.cell(index.row()) if isinstance(model, AlbumModel) else None
+        # One direct call (above) for everything the cell shows: each index.data() is a round
+        # trip through Qt and PySide, and a screenful of cells is painted every scroll frame.
         pixmap = cell.pixmap if cell is not None else None
         if pixmap is not None and not pixmap.isNull():
             x = thumb_area.x() + (thumb_area.width() - pixmap.width()) // 2

@@ -33,7 +33,10 @@ class RankingBar(QWidget):
             layout.addWidget(button)
         self.hide()
 
-    def show_ranking(self, ranking: Ranking | None, count: int | None = None) -> None:
+    def show_ranking(
+        self, ranking: Ranking | None, count: int | None = None, groups: int | None = None
+    ) -> None:
+        """``count``: photos found (None: still looking); ``groups``: duplicate groups."""
         if ranking is None:
             self.hide()
             return
@@ -54,6 +57,9 @@ class RankingBar(QWidget):
             )
         if count is None:  # still being ranked (a duplicate search of a big library: seconds)
             text += " " + self.tr("Looking…")
+        elif groups is not None:
+            text += " " + self.tr("{count} photo(s) in {groups} group(s).").format(
+                count=count, groups=groups)
         else:
             text += " " + self.tr("{count} photo(s).").format(count=count)
         self.label.setText(text)

@@ -638,27 +638,32 @@ Library: {path}</source>
         <translation>完成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/ranking_bar.py" line="43" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="46" />
         <source>Reviewing “{tag}”: photos nobody has confirmed or rejected for it, most likely first. Y confirms, N rejects the selected photos; the next one follows.</source>
         <translation>正在审阅“{tag}”：尚未被确认或拒绝的照片，最可能的排在前面。按 Y 确认、按 N 拒绝所选照片，然后自动转到下一张。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/ranking_bar.py" line="48" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="51" />
         <source>Duplicates: exact copies of the same file first, then photos that are nearly the same picture, each group side by side. Nothing is deleted.</source>
         <translation>重复照片：先列出同一文件的完全副本，再列出几乎相同的照片，每组并排显示。不会删除任何文件。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/ranking_bar.py" line="52" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="55" />
         <source>Photos most like the {count} chosen, most alike first.</source>
         <translation>与所选 {count} 张最相似的照片，最相似的排在前面。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/ranking_bar.py" line="56" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="59" />
         <source>Looking…</source>
         <translation>正在查找…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/ranking_bar.py" line="58" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="61" />
+        <source>{count} photo(s) in {groups} group(s).</source>
+        <translation>共 {count} 张，分为 {groups} 组。</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/ranking_bar.py" line="64" />
         <source>{count} photo(s).</source>
         <translation>共 {count} 张。</translation>
     </message>

@@ -196,6 +196,7 @@ ZH = {
     ),
     "Photos most like the {count} chosen, most alike first.": "与所选 {count} 张最相似的照片，最相似的排在前面。",
     "{count} photo(s).": "共 {count} 张。",
+    "{count} photo(s) in {groups} group(s).": "共 {count} 张，分为 {groups} 组。",
     "Show D&uplicates": "显示重复照片(&U)",
     "Looking…": "正在查找…",
     "Comparing with the current model on every photo…": "正在所有照片上与当前模型比较…",
