@@ -271,3 +271,39 @@ def _open_window_unwatched(qtbot, root: Path) -> tuple[MainWindow, App]:
     qtbot.waitUntil(lambda: main.album.model.rowCount() == FIRST, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: context.watcher.state == WatchState.OFF, timeout=WAIT_MS)
     return main, app
+
+
+def test_watcher_and_jobs_word_their_counts_in_the_ui_language(qtbot, window: MainWindow) -> None:
+    """The watcher adds up its batches' counts (numbers, not English sentences parsed back),
+    and the status bar words them, and a finished job's, in the UI's language."""
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QApplication
+
+    from organizer.ingest.pipeline import ScanReport
+    from organizer.ui.translations import install_translators
+
+    bridge = window.context.watcher
+    seen: list[str] = []
+    bridge.activity.connect(seen.append)
+
+    def two_batches() -> str:
+        bridge._collect(WatchBatch(ScanReport(new=2, tagged=2)))
+        bridge._collect(WatchBatch(ScanReport(tagged=1, failed=[("/x/broken.jpg", "truncated")])))
+        bridge._publish()
+        return seen[-1]
+
+    assert two_batches().endswith(" 2 new, 3 tagged, 1 could not be read")
+    window.jobs._on_finished("Scanning", ScanReport(unchanged=5, cancelled=True))
+    assert window.jobs.label.text() == "Scanning: 5 unchanged (cancelled)"
+
+    application = QApplication.instance()
+    before = QLocale()
+    translators = install_translators(application, "zh_CN")
+    try:
+        assert two_batches().endswith(" 新增 2 张，3 张已打标签，1 张无法读取")
+        window.jobs._on_finished("扫描", ScanReport())
+        assert window.jobs.label.text() == "扫描: 没有变化"
+    finally:
+        for translator in translators:
+            application.removeTranslator(translator)
+        QLocale.setDefault(before)

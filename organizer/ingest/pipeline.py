@@ -63,7 +63,16 @@ class ScanReport:
     skipped: list[str] = field(default_factory=list)
     cancelled: bool = False
 
+    def add(self, other: ScanReport) -> None:
+        """Count ``other``'s work in this report too (the watcher's many small batches)."""
+        for name in ("new", "changed", "moved", "deleted", "unchanged", "copied", "tagged"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.failed += other.failed
+        self.skipped += other.skipped
+        self.cancelled = self.cancelled or other.cancelled
+
     def summary(self) -> str:
+        """In English, for the command line (the app words the counts in its language)."""
         parts = [
             f"{self.new} new",
             f"{self.changed} changed",

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 
 from organizer.ingest.pipeline import ScanReport
 from organizer.ui.jobs import BackgroundWork
+from organizer.ui.reports import scan_summary
 
 
 class JobStatus(QWidget):
@@ -50,7 +51,7 @@ class JobStatus(QWidget):
     def _on_finished(self, name: str, report: object) -> None:
         if self._work.pending_jobs() == 0:
             self._set_busy(False)
-        summary = report.summary() if isinstance(report, ScanReport) else ""
+        summary = scan_summary(report) if isinstance(report, ScanReport) else ""
         self.label.setText(f"{name}: {summary}")
 
     def _on_failed(self, name: str, message: str) -> None:

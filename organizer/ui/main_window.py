@@ -44,6 +44,7 @@ from organizer.ui.job_status import JobStatus
 from organizer.ui.model_menu import ModelMenu
 from organizer.ui.photo_panel import PhotoPanel
 from organizer.ui.photo_viewer import PhotoViewer
+from organizer.ui.reports import write_summary
 from organizer.ui.tag_commands import SetTagState
 from organizer.ui.tag_count_model import TagCountModel
 from organizer.ui.tag_manager import TagManager
@@ -512,7 +513,7 @@ class MainWindow(QMainWindow):
     def _on_written(self, name: str, report: object) -> None:
         if not isinstance(report, WriteReport):
             return
-        self.jobs.label.setText(f"{name}: {report.summary()}")
+        self.jobs.label.setText(f"{name}: {write_summary(report)}")
         if report.failed:
             show_error(
                 self,

@@ -30,8 +30,10 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from organizer.app import App
+from organizer.ingest.pipeline import ScanReport
 from organizer.ingest.watcher import DEFAULT_RESCAN_S, FolderWatcher, WatchBatch
 from organizer.library.store import Library
+from organizer.ui.reports import scan_summary
 
 if TYPE_CHECKING:
     from organizer.ui.context import LibraryEvents
@@ -91,7 +93,7 @@ class WatchBridge(QObject):
         # Collected on the GUI thread between flushes.
         self._changed: set[int] = set()
         self._removed: set[int] = set()
-        self._summary: list[str] = []
+        self._summary = ScanReport()  # what the batches since the last publish did
         self._flush = QTimer(self)
         self._flush.setSingleShot(True)
         self._flush.setInterval(flush_ms)
@@ -234,7 +236,7 @@ class WatchBridge(QObject):
         report = batch.report
         self._changed.update(batch.changed_ids)
         self._removed.update(batch.removed_ids)
-        self._summary.append(report.summary())
+        self._summary.add(report)
         for path, reason in report.failed:
             log.warning("watcher skipped %s: %s", path, reason)
         if not self._flush.isActive():
@@ -245,8 +247,8 @@ class WatchBridge(QObject):
             return
         changed = sorted(self._changed - self._removed)
         removed = sorted(self._removed)
-        summary = _merged(self._summary)
-        self._changed, self._removed, self._summary = set(), set(), []
+        summary = scan_summary(self._summary)
+        self._changed, self._removed, self._summary = set(), set(), ScanReport()
         self._events.diskChanged.emit(changed, removed)
         self.activity.emit(f"{time.strftime('%H:%M')} {summary}")
 
@@ -258,17 +260,6 @@ class WatchBridge(QObject):
     @Slot(str, int)
     def _remember_state(self, state: str, _folders: int) -> None:
         self.state = state
-
-
-def _merged(summaries: list[str]) -> str:
-    """Add up "3 new, 1 removed, ..." lines by their labels (a rough total is enough here)."""
-    totals: dict[str, int] = {}
-    for line in summaries:
-        for part in line.replace(" (cancelled)", "").split(", "):
-            count, _, label = part.partition(" ")
-            if count.isdigit():
-                totals[label] = totals.get(label, 0) + int(count)
-    return ", ".join(f"{n} {label}" for label, n in totals.items() if n) or "no changes"
 
 
 class WatchStatus(QLabel):

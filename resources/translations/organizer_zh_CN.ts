@@ -96,32 +96,32 @@
 <context>
     <name>JobStatus</name>
     <message>
-        <location filename="../../organizer/ui/job_status.py" line="19" />
+        <location filename="../../organizer/ui/job_status.py" line="20" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/job_status.py" line="40" />
+        <location filename="../../organizer/ui/job_status.py" line="41" />
         <source>(loading the model…)</source>
         <translation>(正在加载模型…)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/job_status.py" line="44" />
+        <location filename="../../organizer/ui/job_status.py" line="45" />
         <source>reading new files</source>
         <translation>读取新文件</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/job_status.py" line="44" />
+        <location filename="../../organizer/ui/job_status.py" line="45" />
         <source>tagging</source>
         <translation>打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/job_status.py" line="59" />
+        <location filename="../../organizer/ui/job_status.py" line="60" />
         <source>{job} failed: {error}</source>
         <translation>{job} 失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/job_status.py" line="63" />
+        <location filename="../../organizer/ui/job_status.py" line="64" />
         <source>Cancelling after the current batch…</source>
         <translation>当前批次完成后取消…</translation>
     </message>
@@ -142,187 +142,187 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="64" />
+        <location filename="../../organizer/ui/main_window.py" line="65" />
         <source>Organizer</source>
         <translation>Organizer</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="167" />
+        <location filename="../../organizer/ui/main_window.py" line="168" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="168" />
+        <location filename="../../organizer/ui/main_window.py" line="169" />
         <source>&amp;Add Folder…</source>
         <translation>添加文件夹(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="170" />
+        <location filename="../../organizer/ui/main_window.py" line="171" />
         <source>&amp;Rescan All Folders</source>
         <translation>重新扫描所有文件夹(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="172" />
+        <location filename="../../organizer/ui/main_window.py" line="173" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="176" />
+        <location filename="../../organizer/ui/main_window.py" line="177" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="178" />
+        <location filename="../../organizer/ui/main_window.py" line="179" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="179" />
+        <location filename="../../organizer/ui/main_window.py" line="180" />
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="181" />
+        <location filename="../../organizer/ui/main_window.py" line="182" />
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="186" />
+        <location filename="../../organizer/ui/main_window.py" line="187" />
         <source>Select &amp;All</source>
         <translation>全选(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="189" />
+        <location filename="../../organizer/ui/main_window.py" line="190" />
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="191" />
+        <location filename="../../organizer/ui/main_window.py" line="192" />
         <source>Add &amp;Tag to Selection</source>
         <translation>为所选照片添加标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="194" />
+        <location filename="../../organizer/ui/main_window.py" line="195" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="197" />
+        <location filename="../../organizer/ui/main_window.py" line="198" />
         <source>Sort by &amp;Date Taken, Oldest First</source>
         <translation>按拍摄日期排序，最早的在前(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="198" />
+        <location filename="../../organizer/ui/main_window.py" line="199" />
         <source>Sort by Date Taken, Ne&amp;west First</source>
         <translation>按拍摄日期排序，最新的在前(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="199" />
+        <location filename="../../organizer/ui/main_window.py" line="200" />
         <source>Sort by &amp;Name, A to Z</source>
         <translation>按名称排序，A 到 Z(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="200" />
+        <location filename="../../organizer/ui/main_window.py" line="201" />
         <source>Sort by Name, &amp;Z to A</source>
         <translation>按名称排序，Z 到 A(&amp;Z)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="210" />
+        <location filename="../../organizer/ui/main_window.py" line="211" />
         <source>Tag Names in &amp;English</source>
         <translation>标签名使用英文(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="211" />
+        <location filename="../../organizer/ui/main_window.py" line="212" />
         <source>Tag Names in &amp;Chinese (简体中文)</source>
         <translation>标签名使用中文(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="221" />
+        <location filename="../../organizer/ui/main_window.py" line="222" />
         <source>Show &amp;All Photos</source>
         <translation>显示全部照片(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="224" />
+        <location filename="../../organizer/ui/main_window.py" line="225" />
         <source>Show D&amp;uplicates</source>
         <translation>显示重复照片(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="228" />
+        <location filename="../../organizer/ui/main_window.py" line="229" />
         <source>&amp;Tags</source>
         <translation>标签(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="229" />
+        <location filename="../../organizer/ui/main_window.py" line="230" />
         <source>Re&amp;view a Tag…</source>
         <translation>审阅标签(&amp;V)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="232" />
+        <location filename="../../organizer/ui/main_window.py" line="233" />
         <source>Find &amp;Similar Photos</source>
         <translation>查找相似照片(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="236" />
+        <location filename="../../organizer/ui/main_window.py" line="237" />
         <source>&amp;Rename Tag…</source>
         <translation>重命名标签(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="237" />
+        <location filename="../../organizer/ui/main_window.py" line="238" />
         <source>&amp;Merge Tags…</source>
         <translation>合并标签(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="238" />
+        <location filename="../../organizer/ui/main_window.py" line="239" />
         <source>&amp;Delete Tag…</source>
         <translation>删除标签(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="243" />
+        <location filename="../../organizer/ui/main_window.py" line="244" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="244" />
+        <location filename="../../organizer/ui/main_window.py" line="245" />
         <source>&amp;About Organizer</source>
         <translation>关于 Organizer(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="371" />
+        <location filename="../../organizer/ui/main_window.py" line="372" />
         <source>{count} photos</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="373" />
+        <location filename="../../organizer/ui/main_window.py" line="374" />
         <source>{count} photos match</source>
         <translation>{count} 张照片符合</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="394" />
+        <location filename="../../organizer/ui/main_window.py" line="395" />
         <source>Review a tag</source>
         <translation>审阅标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="394" />
+        <location filename="../../organizer/ui/main_window.py" line="395" />
         <source>Photos to review for:</source>
         <translation>要审阅照片的标签：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="444" />
+        <location filename="../../organizer/ui/main_window.py" line="445" />
         <source>Add a photo folder</source>
         <translation>添加照片文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="449" />
+        <location filename="../../organizer/ui/main_window.py" line="450" />
         <source>Adding {folder}</source>
         <translation>正在添加 {folder}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="462" />
+        <location filename="../../organizer/ui/main_window.py" line="463" />
         <source>Remove folder</source>
         <translation>移除文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="464" />
+        <location filename="../../organizer/ui/main_window.py" line="465" />
         <source>Stop watching {path}?
 
 Its photos leave the library with their tags and corrections. The files themselves are not touched.</source>
@@ -331,72 +331,72 @@ Its photos leave the library with their tags and corrections. The files themselv
 其中的照片及其标签和修正将从图库中移除。文件本身不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="478" />
+        <location filename="../../organizer/ui/main_window.py" line="479" />
         <source>Retagging {folder}</source>
         <translation>正在为 {folder} 重新打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="484" />
+        <location filename="../../organizer/ui/main_window.py" line="485" />
         <source>all folders</source>
         <translation>所有文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="486" />
+        <location filename="../../organizer/ui/main_window.py" line="487" />
         <source>Scanning {folder}</source>
         <translation>正在扫描 {folder}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="503" />
+        <location filename="../../organizer/ui/main_window.py" line="504" />
         <source>Writing tags under {folder}</source>
         <translation>正在写入 {folder} 下的标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="519" />
+        <location filename="../../organizer/ui/main_window.py" line="520" />
         <source>{count} file(s) could not be written.</source>
         <translation>{count} 个文件无法写入。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="525" />
+        <location filename="../../organizer/ui/main_window.py" line="526" />
         <source>Could not open a file manager for {path}</source>
         <translation>无法为 {path} 打开文件管理器</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="551" />
+        <location filename="../../organizer/ui/main_window.py" line="552" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="552" />
+        <location filename="../../organizer/ui/main_window.py" line="553" />
         <source>Add Tag…</source>
         <translation>添加标签…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="553" />
+        <location filename="../../organizer/ui/main_window.py" line="554" />
         <source>Find Similar Photos</source>
         <translation>查找相似照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="555" />
+        <location filename="../../organizer/ui/main_window.py" line="556" />
         <source>Retag {count} Photo(s)</source>
         <translation>重新为 {count} 张照片打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="557" />
+        <location filename="../../organizer/ui/main_window.py" line="558" />
         <source>Retagging {count} photo(s)</source>
         <translation>正在为 {count} 张照片重新打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="564" />
+        <location filename="../../organizer/ui/main_window.py" line="565" />
         <source>Show in File Manager</source>
         <translation>在文件管理器中显示</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="588" />
+        <location filename="../../organizer/ui/main_window.py" line="589" />
         <source>About Organizer</source>
         <translation>关于 Organizer</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="590" />
+        <location filename="../../organizer/ui/main_window.py" line="591" />
         <source>Organizer tags your photos with a local model, lets you correct the tags, and keeps every tag's provenance.
 
 Library: {path}</source>
@@ -666,6 +666,80 @@ Library: {path}</source>
         <location filename="../../organizer/ui/ranking_bar.py" line="64" />
         <source>{count} photo(s).</source>
         <translation>共 {count} 张。</translation>
+    </message>
+</context>
+<context>
+    <name>Reports</name>
+    <message>
+        <location filename="../../organizer/ui/reports.py" line="18" />
+        <source>{count} new</source>
+        <translation>新增 {count} 张</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/reports.py" line="19" />
+        <source>{count} changed</source>
+        <translation>{count} 张已更改</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/reports.py" line="20" />
+        <source>{count} moved</source>
+        <translation>{count} 张已移动</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/reports.py" line="21" />
+        <source>{count} removed</source>
+        <translation>{count} 张已移除</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/reports.py" line="22" />
+        <source>{count} unchanged</source>
+        <translation>{count} 张未变</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/reports.py" line="23" />
+        <source>{count} tagged</source>
+        <translation>{count} 张已打标签</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/reports.py" line="24" />
+        <source>{count} duplicates</source>
+        <translation>{count} 张重复</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/reports.py" line="25" />
+        <source>{count} could not be read</source>
+        <translation>{count} 张无法读取</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/reports.py" line="26" />
+        <source>{count} skipped</source>
+        <translation>{count} 张已跳过</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/reports.py" line="29" />
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/reports.py" line="29" />
+        <source>no changes</source>
+        <translation>没有变化</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/reports.py" line="30" />
+        <location filename="../../organizer/ui/reports.py" line="39" />
+        <source> (cancelled)</source>
+        <translation>（已取消）</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/reports.py" line="34" />
+        <source>{written} written, {unchanged} already up to date</source>
+        <translation>已写入 {written} 张，{unchanged} 张已是最新</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/reports.py" line="38" />
+        <source>, {count} failed</source>
+        <translation>，{count} 张失败</translation>
     </message>
 </context>
 <context>
@@ -1201,52 +1275,52 @@ Library: {path}</source>
 <context>
     <name>WatchStatus</name>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="303" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="294" />
         <source>Watching off</source>
         <translation>监视已关闭</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="304" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="295" />
         <source>Starting to watch…</source>
         <translation>正在开始监视…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="305" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="296" />
         <source>Watching {count} folder(s)</source>
         <translation>正在监视 {count} 个文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="306" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="297" />
         <source>No folders to watch</source>
         <translation>没有要监视的文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="307" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="298" />
         <source>Not watching</source>
         <translation>未在监视</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="310" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="301" />
         <source>New, changed and deleted photos are indexed automatically.</source>
         <translation>新增、更改和删除的照片会被自动索引。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="312" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="303" />
         <source>Last change: {what}</source>
         <translation>最近的变化：{what}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="315" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="306" />
         <source>{count} problem(s), click for details</source>
         <translation>{count} 个问题，点击查看详情</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="332" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="323" />
         <source>Watching folders</source>
         <translation>监视文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="333" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="324" />
         <source>Some changes on disk may be noticed late:</source>
         <translation>磁盘上的部分变化可能会较晚被发现：</translation>
     </message>
