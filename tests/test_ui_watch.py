@@ -18,7 +18,7 @@ from PySide6.QtCore import QItemSelectionModel  # noqa: E402
 from ui_helpers import copy_coco, open_tiny_app  # noqa: E402
 
 from organizer.app import App  # noqa: E402
-from organizer.ingest.watcher import WatchBatch  # noqa: E402
+from organizer.ingest.watcher import DEFAULT_RESCAN_S, WatchBatch  # noqa: E402
 from organizer.ui.application import build_context  # noqa: E402
 from organizer.ui.main_window import MainWindow  # noqa: E402
 from organizer.ui.settings_dialog import SettingsDialog  # noqa: E402
@@ -45,9 +45,11 @@ def library_root(tmp_path: Path, shared_data: Path) -> Path:
     return tmp_path
 
 
-def _open_window(qtbot, root: Path) -> tuple[MainWindow, App]:
+def _open_window(
+    qtbot, root: Path, rescan_s: float = DEFAULT_RESCAN_S
+) -> tuple[MainWindow, App]:
     app = open_tiny_app(root / "library")
-    context = build_context(app, watch=True, watch_settle_s=0.2)
+    context = build_context(app, watch=True, watch_settle_s=0.2, watch_rescan_s=rescan_s)
     main = MainWindow(context)
     qtbot.addWidget(main)
     main.show()
@@ -182,7 +184,7 @@ def test_folders_added_and_removed_are_followed_and_problems_shown(
     setup = open_tiny_app(library_root / "library")
     setup.library.add_folder(library_root / "unplugged")
     setup.close()
-    main, app = _open_window(qtbot, library_root)
+    main, app = _open_window(qtbot, library_root, rescan_s=0.5)
     bridge = main.context.watcher
     qtbot.waitUntil(lambda: bool(bridge.problems), timeout=WAIT_MS)
     assert any("not found" in problem for problem in bridge.problems), bridge.problems
@@ -191,6 +193,10 @@ def test_folders_added_and_removed_are_followed_and_problems_shown(
     assert box.isVisible() and not box.isModal()
     assert "unplugged" in box.informativeText()
     box.close()
+    # The drive is plugged back in: the problem goes, and the status bar says so.
+    (library_root / "unplugged").mkdir()
+    qtbot.waitUntil(lambda: bridge.problems == [], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "⚠" not in main.watch_status.text(), timeout=WAIT_MS)
 
     # A folder added from the app is watched once the add job has run.
     extra = library_root / "more"

@@ -375,6 +375,38 @@ def test_watch_limit_falls_back_to_periodic_rescans(app, reader, coco_dir, names
         watcher.stop()
 
 
+def test_a_folder_that_comes_back_is_watched_again_and_its_problem_withdrawn(
+    app, reader, coco_dir, names, tmp_path
+):
+    """An unplugged drive: its folder is polled and reported; plugged back in, it is watched
+    live again (no more polling) and the problem is withdrawn, word for word."""
+    drive = tmp_path / "drive"
+    app.library.add_folder(drive)
+    problems: list[str] = []
+    resolved: list[str] = []
+    watcher = FolderWatcher(app.pipeline(), settle_s=SETTLE_S, rescan_s=0.5)
+    watcher.add_problem_listener(problems.append)
+    watcher.add_resolved_listener(resolved.append)
+    watcher.start()
+    try:
+        wait_for(lambda: watcher.polled_folders, "the missing folder to be polled")
+        assert watcher.polled_folders == [drive.resolve()]
+        (missing,) = [p for p in problems if "folder not found" in p]
+        assert resolved == []
+
+        drive.mkdir()
+        (first,) = copy_photos(coco_dir, drive, names[:1])
+        wait_for(lambda: resolved, "the folder to be watched again")
+        assert resolved == [missing]
+        assert watcher.polled_folders == []
+        wait_for(lambda: tagged(reader, first), "the rescan of the returned folder")
+        # Watched, not polled: a photo copied in now arrives through file events.
+        (second,) = copy_photos(coco_dir, drive, names[1:2])
+        wait_for(lambda: tagged(reader, second), "the new photo, through file events")
+    finally:
+        watcher.stop()
+
+
 def _default_observer_class() -> type:
     from organizer.ingest.watcher import default_observer
 

@@ -60,6 +60,7 @@ def run_watch(app: App, args: argparse.Namespace) -> int:
     )
     watcher.add_listener(_print_batch)
     watcher.add_problem_listener(_print_problem)
+    watcher.add_resolved_listener(_print_resolved)
     stop = threading.Event()
     with _stop_on_signals(stop):
         watcher.start()
@@ -81,6 +82,10 @@ def _print_batch(batch: WatchBatch) -> None:
 
 def _print_problem(message: str) -> None:
     print(f"organizer: warning: {printable(message)}", file=sys.stderr, flush=True)
+
+
+def _print_resolved(message: str) -> None:
+    print(f"organizer: resolved: {printable(message)}", file=sys.stderr, flush=True)
 
 
 @contextlib.contextmanager

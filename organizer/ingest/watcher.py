@@ -112,6 +112,7 @@ def default_observer() -> BaseObserver:
 class _Listeners:
     batches: list[BatchListener] = field(default_factory=list)
     problems: list[ProblemListener] = field(default_factory=list)
+    resolved: list[ProblemListener] = field(default_factory=list)
 
 
 class FolderWatcher:
@@ -151,6 +152,9 @@ class FolderWatcher:
         self._worker: threading.Thread | None = None
         self._busy = threading.Event()
         self._polled: list[Path] = []  # folders we could not watch: rescanned periodically
+        # Roots that were not there (an unplugged drive), with the problem reported for each:
+        # watched again, and the problem withdrawn, once they are back.
+        self._missing: dict[Path, str] = {}
         self._next_rescan = float("inf")
 
     # -- public API ------------------------------------------------------------------------
@@ -162,6 +166,11 @@ class FolderWatcher:
     def add_problem_listener(self, listener: ProblemListener) -> None:
         """Called with a sentence a user can act on (watch limit reached, folder missing...)."""
         self._listeners.problems.append(listener)
+
+    def add_resolved_listener(self, listener: ProblemListener) -> None:
+        """Called with a problem's sentence, as it was reported, once it no longer stands
+        (a missing folder is back and watched again)."""
+        self._listeners.resolved.append(listener)
 
     @property
     def polled_folders(self) -> list[Path]:
@@ -221,15 +230,31 @@ class FolderWatcher:
         try:
             watch = self._observer.schedule(_EventSink(self, root), str(root), recursive=True)
         except OSError as error:
-            self._fall_back_to_rescans([root], _watch_failure(root, error))
+            message = self._fall_back_to_rescans([root], _watch_failure(root, error))
+            if not root.exists():
+                self._missing[root] = message
             return
         unwatched = _unwatched_subfolders(self._observer, watch, root)
         if unwatched:
             self._fall_back_to_rescans(unwatched, _limit_message(len(unwatched), root))
 
-    def _fall_back_to_rescans(self, folders: list[Path], reason: str) -> None:
+    def _fall_back_to_rescans(self, folders: list[Path], reason: str) -> str:
         self._polled.extend(folders)
-        self._problem(f"{reason}; rescanning every {self.rescan_s:.0f} s instead")
+        message = f"{reason}; rescanning every {self.rescan_s:.0f} s instead"
+        self._problem(message)
+        return message
+
+    def _watch_returned_roots(self) -> list[Path]:
+        """Watch the missing roots that are back; they are rescanned once more, not polled."""
+        returned = [root for root in self._missing if root.exists()]
+        for root in returned:
+            message = self._missing.pop(root)
+            self._polled.remove(root)
+            self._watch(root)  # a root is only missing where there is an observer to ask
+            if root not in self._polled:
+                for listener in self._listeners.resolved:
+                    _call_safely(listener, message)
+        return returned
 
     def _problem(self, message: str) -> None:
         log.warning("%s", message)
@@ -251,7 +276,8 @@ class FolderWatcher:
                     continue
                 if time.monotonic() >= self._next_rescan:
                     self._next_rescan = time.monotonic() + self.rescan_s
-                    self._guarded(self._rescan, self._polled)
+                    returned = self._watch_returned_roots()
+                    self._guarded(self._rescan, list(dict.fromkeys([*self._polled, *returned])))
                     continue
                 self._busy.clear()
                 self.pending.wait(self._sleep_time())

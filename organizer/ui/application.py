@@ -11,6 +11,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from organizer.app import App
+from organizer.ingest.watcher import DEFAULT_RESCAN_S
 from organizer.thumbnails import ThumbnailCache
 from organizer.ui.app_icon import app_icon
 from organizer.ui.context import LibraryEvents, UiContext
@@ -23,7 +24,12 @@ from organizer.ui.watch_bridge import WatchBridge
 
 
 def build_context(
-    app: App, parent: QObject | None = None, *, watch: bool = False, watch_settle_s: float = 0.5
+    app: App,
+    parent: QObject | None = None,
+    *,
+    watch: bool = False,
+    watch_settle_s: float = 0.5,
+    watch_rescan_s: float = DEFAULT_RESCAN_S,
 ) -> UiContext:
     """The shared objects the widgets need; tests build their windows the same way.
 
@@ -32,7 +38,11 @@ def build_context(
     """
     work = BackgroundWork(app, parent)
     events = LibraryEvents(parent)
-    watcher = WatchBridge(app, events, parent, settle_s=watch_settle_s) if watch else None
+    watcher = (
+        WatchBridge(app, events, parent, settle_s=watch_settle_s, rescan_s=watch_rescan_s)
+        if watch
+        else None
+    )
     return UiContext(
         app=app,
         work=work,

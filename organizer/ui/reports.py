@@ -8,7 +8,6 @@ from PySide6.QtCore import QCoreApplication
 from organizer.ingest.pipeline import ScanReport
 from organizer.ingest.writeback import WriteReport
 
-
 translate = QCoreApplication.translate
 
 

@@ -62,6 +62,8 @@ class WatchBridge(QObject):
     batchArrived = Signal(object)
     # A sentence a user can act on (inotify limit, folder missing, index locked...).
     problem = Signal(str)
+    # A problem reported before that no longer stands (a missing folder is back), word for word.
+    resolved = Signal(str)
     # WatchState value, number of watched folders.
     stateChanged = Signal(str, int)
     # A one-line summary of what the last round of changes did ("2 new, 1 removed").
@@ -100,6 +102,7 @@ class WatchBridge(QObject):
         self._flush.timeout.connect(self._publish)
         self.batchArrived.connect(self._collect, Qt.ConnectionType.QueuedConnection)
         self.problem.connect(self._remember_problem)
+        self.resolved.connect(self._forget_problem)
         self.stateChanged.connect(self._remember_state)
 
     # -- control, from the GUI thread ------------------------------------------------------
@@ -208,6 +211,7 @@ class WatchBridge(QObject):
             )
             watcher.add_listener(self.batchArrived.emit)
             watcher.add_problem_listener(self.problem.emit)
+            watcher.add_resolved_listener(self.resolved.emit)
             watcher.start()
         except BaseException:
             library.close()
@@ -257,6 +261,11 @@ class WatchBridge(QObject):
         if message not in self.problems:
             self.problems.append(message)
 
+    @Slot(str)
+    def _forget_problem(self, message: str) -> None:
+        if message in self.problems:
+            self.problems.remove(message)
+
     @Slot(str, int)
     def _remember_state(self, state: str, _folders: int) -> None:
         self.state = state
@@ -275,6 +284,7 @@ class WatchStatus(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         bridge.stateChanged.connect(self._on_state)
         bridge.problem.connect(self._on_problem)
+        bridge.resolved.connect(self._on_problem)
         bridge.activity.connect(self._on_activity)
         self._render()
 
