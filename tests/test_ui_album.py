@@ -132,6 +132,11 @@ def test_folder_and_query_combine(qtbot, window: MainWindow) -> None:
     window.tags.search.set_query("reddish")
     window.folders.folderSelected.emit(second)
     qtbot.waitUntil(lambda: _grid_paths(window) == expected, timeout=WAIT_MS)
+    # The status bar says the search is limited to the folder, not just how many match.
+    qtbot.waitUntil(
+        lambda: window.count_label.text() == f"{len(expected)} photos in second match",
+        timeout=WAIT_MS,
+    )
 
 
 def test_syntax_error_is_shown_not_thrown(qtbot, window: MainWindow) -> None:

@@ -369,10 +369,17 @@ class MainWindow(QMainWindow):
         self.tag_manager.set_tags(every)
 
     def _on_ids_loaded(self, count: int) -> None:
-        total_text = self.tr("{count} photos").format(count=count)
-        if not self.album.filter.is_empty():
-            total_text = self.tr("{count} photos match").format(count=count)
-        self.count_label.setText(total_text)
+        """The count, and where it was counted: a search within the selected folder says so."""
+        selection = self.album.filter
+        searched = bool(selection.query and selection.query.strip())
+        if selection.folder is None:
+            text = self.tr("{count} photos match") if searched else self.tr("{count} photos")
+        elif searched:
+            text = self.tr("{count} photos in {folder} match")
+        else:
+            text = self.tr("{count} photos in {folder}")
+        folder = printable(selection.folder.name) if selection.folder is not None else ""
+        self.count_label.setText(text.format(count=count, folder=folder))
 
     def _on_tags_changed(self, _photo_ids: list) -> None:
         self._reload_tags()

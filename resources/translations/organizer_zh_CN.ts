@@ -287,42 +287,52 @@
         <translation>关于 Organizer(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="372" />
+        <location filename="../../organizer/ui/main_window.py" line="376" />
         <source>{count} photos</source>
         <translation>{count} 张照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="374" />
+        <location filename="../../organizer/ui/main_window.py" line="376" />
         <source>{count} photos match</source>
         <translation>{count} 张照片符合</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="395" />
+        <location filename="../../organizer/ui/main_window.py" line="378" />
+        <source>{count} photos in {folder} match</source>
+        <translation>“{folder}”中 {count} 张照片符合</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/main_window.py" line="380" />
+        <source>{count} photos in {folder}</source>
+        <translation>“{folder}”中 {count} 张照片</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/main_window.py" line="402" />
         <source>Review a tag</source>
         <translation>审阅标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="395" />
+        <location filename="../../organizer/ui/main_window.py" line="402" />
         <source>Photos to review for:</source>
         <translation>要审阅照片的标签：</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="445" />
+        <location filename="../../organizer/ui/main_window.py" line="452" />
         <source>Add a photo folder</source>
         <translation>添加照片文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="450" />
+        <location filename="../../organizer/ui/main_window.py" line="457" />
         <source>Adding {folder}</source>
         <translation>正在添加 {folder}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="463" />
+        <location filename="../../organizer/ui/main_window.py" line="470" />
         <source>Remove folder</source>
         <translation>移除文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="465" />
+        <location filename="../../organizer/ui/main_window.py" line="472" />
         <source>Stop watching {path}?
 
 Its photos leave the library with their tags and corrections. The files themselves are not touched.</source>
@@ -331,72 +341,72 @@ Its photos leave the library with their tags and corrections. The files themselv
 其中的照片及其标签和修正将从图库中移除。文件本身不会被改动。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="479" />
+        <location filename="../../organizer/ui/main_window.py" line="486" />
         <source>Retagging {folder}</source>
         <translation>正在为 {folder} 重新打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="485" />
+        <location filename="../../organizer/ui/main_window.py" line="492" />
         <source>all folders</source>
         <translation>所有文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="487" />
+        <location filename="../../organizer/ui/main_window.py" line="494" />
         <source>Scanning {folder}</source>
         <translation>正在扫描 {folder}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="504" />
+        <location filename="../../organizer/ui/main_window.py" line="511" />
         <source>Writing tags under {folder}</source>
         <translation>正在写入 {folder} 下的标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="520" />
+        <location filename="../../organizer/ui/main_window.py" line="527" />
         <source>{count} file(s) could not be written.</source>
         <translation>{count} 个文件无法写入。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="526" />
+        <location filename="../../organizer/ui/main_window.py" line="533" />
         <source>Could not open a file manager for {path}</source>
         <translation>无法为 {path} 打开文件管理器</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="552" />
+        <location filename="../../organizer/ui/main_window.py" line="559" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="553" />
+        <location filename="../../organizer/ui/main_window.py" line="560" />
         <source>Add Tag…</source>
         <translation>添加标签…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="554" />
+        <location filename="../../organizer/ui/main_window.py" line="561" />
         <source>Find Similar Photos</source>
         <translation>查找相似照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="556" />
+        <location filename="../../organizer/ui/main_window.py" line="563" />
         <source>Retag {count} Photo(s)</source>
         <translation>重新为 {count} 张照片打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="558" />
+        <location filename="../../organizer/ui/main_window.py" line="565" />
         <source>Retagging {count} photo(s)</source>
         <translation>正在为 {count} 张照片重新打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="565" />
+        <location filename="../../organizer/ui/main_window.py" line="572" />
         <source>Show in File Manager</source>
         <translation>在文件管理器中显示</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="589" />
+        <location filename="../../organizer/ui/main_window.py" line="596" />
         <source>About Organizer</source>
         <translation>关于 Organizer</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/main_window.py" line="591" />
+        <location filename="../../organizer/ui/main_window.py" line="598" />
         <source>Organizer tags your photos with a local model, lets you correct the tags, and keeps every tag's provenance.
 
 Library: {path}</source>
@@ -671,73 +681,73 @@ Library: {path}</source>
 <context>
     <name>Reports</name>
     <message>
-        <location filename="../../organizer/ui/reports.py" line="18" />
+        <location filename="../../organizer/ui/reports.py" line="17" />
         <source>{count} new</source>
         <translation>新增 {count} 张</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/reports.py" line="19" />
+        <location filename="../../organizer/ui/reports.py" line="18" />
         <source>{count} changed</source>
         <translation>{count} 张已更改</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/reports.py" line="20" />
+        <location filename="../../organizer/ui/reports.py" line="19" />
         <source>{count} moved</source>
         <translation>{count} 张已移动</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/reports.py" line="21" />
+        <location filename="../../organizer/ui/reports.py" line="20" />
         <source>{count} removed</source>
         <translation>{count} 张已移除</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/reports.py" line="22" />
+        <location filename="../../organizer/ui/reports.py" line="21" />
         <source>{count} unchanged</source>
         <translation>{count} 张未变</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/reports.py" line="23" />
+        <location filename="../../organizer/ui/reports.py" line="22" />
         <source>{count} tagged</source>
         <translation>{count} 张已打标签</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/reports.py" line="24" />
+        <location filename="../../organizer/ui/reports.py" line="23" />
         <source>{count} duplicates</source>
         <translation>{count} 张重复</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/reports.py" line="25" />
+        <location filename="../../organizer/ui/reports.py" line="24" />
         <source>{count} could not be read</source>
         <translation>{count} 张无法读取</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/reports.py" line="26" />
+        <location filename="../../organizer/ui/reports.py" line="25" />
         <source>{count} skipped</source>
         <translation>{count} 张已跳过</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/reports.py" line="29" />
+        <location filename="../../organizer/ui/reports.py" line="28" />
         <source>, </source>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/reports.py" line="29" />
+        <location filename="../../organizer/ui/reports.py" line="28" />
         <source>no changes</source>
         <translation>没有变化</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/reports.py" line="30" />
-        <location filename="../../organizer/ui/reports.py" line="39" />
+        <location filename="../../organizer/ui/reports.py" line="29" />
+        <location filename="../../organizer/ui/reports.py" line="38" />
         <source> (cancelled)</source>
         <translation>（已取消）</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/reports.py" line="34" />
+        <location filename="../../organizer/ui/reports.py" line="33" />
         <source>{written} written, {unchanged} already up to date</source>
         <translation>已写入 {written} 张，{unchanged} 张已是最新</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/reports.py" line="38" />
+        <location filename="../../organizer/ui/reports.py" line="37" />
         <source>, {count} failed</source>
         <translation>，{count} 张失败</translation>
     </message>
@@ -1275,52 +1285,52 @@ Library: {path}</source>
 <context>
     <name>WatchStatus</name>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="294" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="304" />
         <source>Watching off</source>
         <translation>监视已关闭</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="295" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="305" />
         <source>Starting to watch…</source>
         <translation>正在开始监视…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="296" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="306" />
         <source>Watching {count} folder(s)</source>
         <translation>正在监视 {count} 个文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="297" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="307" />
         <source>No folders to watch</source>
         <translation>没有要监视的文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="298" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="308" />
         <source>Not watching</source>
         <translation>未在监视</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="301" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="311" />
         <source>New, changed and deleted photos are indexed automatically.</source>
         <translation>新增、更改和删除的照片会被自动索引。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="303" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="313" />
         <source>Last change: {what}</source>
         <translation>最近的变化：{what}</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="306" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="316" />
         <source>{count} problem(s), click for details</source>
         <translation>{count} 个问题，点击查看详情</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="323" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="333" />
         <source>Watching folders</source>
         <translation>监视文件夹</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/watch_bridge.py" line="324" />
+        <location filename="../../organizer/ui/watch_bridge.py" line="334" />
         <source>Some changes on disk may be noticed late:</source>
         <translation>磁盘上的部分变化可能会较晚被发现：</translation>
     </message>

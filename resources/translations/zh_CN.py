@@ -141,6 +141,8 @@ ZH = {
     "you": "您",
     "{count} photos": "{count} 张照片",
     "{count} photos match": "{count} 张照片符合",
+    "{count} photos in {folder} match": "“{folder}”中 {count} 张照片符合",
+    "{count} photos in {folder}": "“{folder}”中 {count} 张照片",
     "{count} photos selected": "已选中 {count} 张照片",
     "{job} failed: {error}": "{job} 失败：{error}",
     "{name} ({origin} tag): {count} photos": "{name}({origin} 标签)：{count} 张照片",
