@@ -487,3 +487,67 @@ def test_album_order_and_tag_counts_with_a_query_match_python(
             visible = {name: sum(name in photos[i][2] for i in matching) for name in RANDOM_TAGS}
             assert {c.name: c.count for c in counts} == {n: c for n, c in visible.items() if c}
     lib.close()
+
+
+def test_bitmaps_stay_within_their_budget(tmp_path: Path) -> None:
+    """The tag panel's counts for a query that matches nothing, or only low ids, must not
+    load a bitmap of every tag past the budget; too many tags for it: counted in SQL."""
+    tag_sets = TagSets(budget_bytes=300)  # room for 2 bitmaps of 1,000 photos, not 30
+    lib = Library(open_database(tmp_path), tmp_path, tag_sets)
+    names = [f"t{i}" for i in range(30)]
+    tag_ids = lib.sync_tag_definitions([TagDefinition(name) for name in names])
+    folder = lib.add_folder(tmp_path)
+    with lib.transaction() as db:
+        photos = [lib.insert_photo(db, PhotoRecord(f"/p/{i}.jpg", folder, 1, 1))
+                  for i in range(1000)]
+        for number, photo_id in enumerate(photos):
+            lib.apply_model_tags(db, photo_id, [(tag_ids[names[number % 30]], 0.9)], "v1", None)
+    for query in ("nosuchtag", "t0 AND t1", "t3"):
+        selection = browse.Filter(query=query)
+        assert browse.tag_counts(lib, selection) == browse._tag_counts_in_sql(lib, selection)
+        cached = sum(bitmap.nbytes for _count, bitmap in tag_sets._cached.values())
+        assert cached <= 300, (query, cached)
+    assert lib.visible_tag_counts(lib.query_mask("nosuchtag")) == {}
+    assert lib.visible_tag_counts(lib.query_mask("t3")) is None  # 30 bitmaps: SQL counts
+    lib.close()
+
+
+def test_search_inside_a_transaction_sees_it_and_keeps_nothing_of_it(tmp_path: Path) -> None:
+    lib = Library(open_database(tmp_path), tmp_path)
+    tag_ids = lib.sync_tag_definitions([TagDefinition("cat")])
+    folder = lib.add_folder(tmp_path)
+    with lib.transaction() as db:
+        photos = [lib.insert_photo(db, PhotoRecord(f"/p/{i}.jpg", folder, 1, 1)) for i in range(3)]
+        lib.apply_model_tags(db, photos[0], [(tag_ids["cat"], 0.9)], "v1", None)
+    with lib.read_snapshot():
+        assert lib.search("cat") == photos[:1]
+    try:
+        with lib.transaction() as db:
+            lib.apply_model_tags(db, photos[1], [(tag_ids["cat"], 0.9)], "v1", None)
+            assert lib.search("cat") == photos[:2]  # its own uncommitted change
+            raise RuntimeError("roll back")
+    except RuntimeError:
+        pass
+    # Another change brings the tag's count to where the rolled-back one had it: the answer
+    # is the committed photos', not the bitmap read inside the transaction.
+    lib.set_user_tag([photos[2]], "cat", "confirmed")
+    assert lib.search("cat") == [photos[0], photos[2]]
+    lib.close()
+
+
+def test_bitmaps_read_from_another_library_file_are_not_reused(tmp_path: Path) -> None:
+    """A library file replaced under a running process: same tag ids and change counts,
+    other photos."""
+    shared = TagSets()
+    answers = []
+    for name, tagged in (("first", 0), ("second", 1)):
+        lib = Library(open_database(tmp_path / name), tmp_path / name, shared)
+        tag_ids = lib.sync_tag_definitions([TagDefinition("cat")])
+        folder = lib.add_folder(tmp_path)
+        with lib.transaction() as db:
+            photos = [lib.insert_photo(db, PhotoRecord(f"/p/{i}.jpg", folder, 1, 1))
+                      for i in range(2)]
+            lib.apply_model_tags(db, photos[tagged], [(tag_ids["cat"], 0.9)], "v1", None)
+        answers.append((lib.search("cat"), [photos[tagged]]))
+        lib.close()
+    assert [found for found, _ in answers] == [want for _, want in answers]

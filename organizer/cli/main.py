@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     search = commands.add_parser("search", help="print paths of photos matching a tag query")
     search.add_argument("query", metavar="QUERY")
-    search.add_argument("--limit", type=int, help="print at most this many paths")
+    search.add_argument("--limit", type=_count, help="print at most this many paths")
     search.add_argument("--json", action="store_true", help="machine-readable output")
     search.set_defaults(run=run_search)
 
@@ -214,6 +214,17 @@ def known_photo_ids(app: App, files: Sequence[Path]) -> list[int]:
             raise OrganizerError(f"{printable(file)} is not in the library")
         ids.append(photo.id)
     return ids
+
+
+def _count(text: str) -> int:
+    """A --limit: a whole number, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
 
 
 def run_tag(app: App, args: argparse.Namespace) -> int:

@@ -24,7 +24,12 @@ class Database:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self.connection = connection
         self.path = path
-        self._identity = _file_identity(path)
+        self._identity = file_identity(path)
+
+    @property
+    def identity(self) -> tuple[int, int] | None:
+        """The database file this connection opened (device, inode)."""
+        return self._identity
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -60,14 +65,16 @@ class Database:
     def require_same_file(self) -> None:
         """Refuse to write once the database file was deleted or replaced under us: SQLite
         would go on writing into the unlinked file, and every change would be lost."""
-        if _file_identity(self.path) != self._identity:
+        if file_identity(self.path) != self._identity:
             raise LibraryError(
                 f"the library database {self.path} was deleted or replaced while Organizer "
                 "was running; restart Organizer"
             )
 
 
-def _file_identity(path: Path) -> tuple[int, int] | None:
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of a file or folder, None when it is not there: another file at the
+    same path has another identity."""
     try:
         st = path.stat()
     except OSError:

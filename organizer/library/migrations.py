@@ -135,7 +135,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         6,
         "tag change counters",
         """
-        -- Counts every change to which photos carry a tag visibly, per tag and in any process:
+        -- Counts every change to which photos carry a tag visibly, per tag and in any process
+        -- (confirming a suggestion changes no count: it was visible and stays so):
         -- an in-memory set of a tag's photos is current while its count is equal. Rows are
         -- never deleted, so a tag id that is used again never meets an old count.
         CREATE TABLE tag_changes (
@@ -148,6 +149,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
                 ON CONFLICT (tag_id) DO UPDATE SET count = count + 1;
         END;
         CREATE TRIGGER photo_tags_row_changed AFTER UPDATE OF photo_id, tag_id, state ON photo_tags
+        WHEN OLD.photo_id != NEW.photo_id OR OLD.tag_id != NEW.tag_id
+            OR (OLD.state = 'rejected') != (NEW.state = 'rejected')
         BEGIN
             INSERT INTO tag_changes (tag_id, count) VALUES (OLD.tag_id, 1)
                 ON CONFLICT (tag_id) DO UPDATE SET count = count + 1;

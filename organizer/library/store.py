@@ -743,16 +743,29 @@ class Library:
         """Whether each photo id matches a query, as booleans indexed by id (ids past the end
         do not match); from the tag bitmaps, current in one snapshot."""
         node = parse_query(query)
-        with self.database.snapshot() as db:
-            return self.tag_sets.mask(db, resolve_query(node, self.tag_with_descendants))
+        with self._tag_reads() as (db, tag_sets):
+            resolved = resolve_query(node, self.tag_with_descendants)
+            return tag_sets.mask(db, resolved, self.database.identity)
 
     def visible_tag_counts(self, mask: np.ndarray) -> dict[int, int] | None:
         """Tag id -> how many of the photos ``mask`` marks (booleans by id) carry the tag
         visibly; None where the tag bitmaps would take too much memory (thousands of tags
         on a big library: count in SQL then)."""
-        with self.database.snapshot() as db:
+        with self._tag_reads() as (db, tag_sets):
             tag_ids = [row[0] for row in db.execute("SELECT id FROM tags")]
-            return self.tag_sets.counts(db, tag_ids, mask)
+            return tag_sets.counts(db, tag_ids, mask, self.database.identity)
+
+    @contextlib.contextmanager
+    def _tag_reads(self) -> Iterator[tuple[sqlite3.Connection, TagSets]]:
+        """A read transaction and the bitmaps to use in it. Inside the caller's own
+        transaction, which may hold uncommitted changes, bitmaps are read for this once and
+        not kept: a count that is rolled back could be reached again by other changes."""
+        if self.connection.in_transaction:
+            with translate_sqlite_errors(self.database.path):
+                yield self.connection, TagSets()
+            return
+        with self.database.snapshot() as db:
+            yield db, self.tag_sets
 
     @contextlib.contextmanager
     def read_snapshot(self) -> Iterator[sqlite3.Connection]:

@@ -26,6 +26,15 @@ BUDGET_BYTES = 64 * 1024 * 1024
 ALL_PHOTOS = -1
 
 _TAG_IDS = f"SELECT group_concat(photo_id) FROM photo_tags WHERE tag_id = ? AND {VISIBLE}"
+_TERM_IDS = (
+    "SELECT group_concat(DISTINCT photo_id) FROM photo_tags"
+    f" WHERE tag_id IN (SELECT value FROM json_each(?)) AND {VISIBLE}"
+)
+# A term naming more tags than this (a tag with a big subtree) is read as one bitmap each
+# time, not kept as a bitmap per tag: hundreds of them would crowd out everything else.
+MAX_CACHED_TERM = 16
+# A tag id, or the tag ids of one big term.
+Key = int | tuple[int, ...]
 _PHOTO_IDS = "SELECT group_concat(id) FROM photos"
 
 
@@ -34,21 +43,28 @@ class TagSets:
 
     One per library in a process, shared by its connections (the app's worker threads each
     open their own): any connection inside a read transaction can check and refresh them.
+    ``source`` names the database file they were read from: another file (a library
+    restored under a running process) starts afresh, as its counts are not comparable.
     """
 
     def __init__(self, budget_bytes: int = BUDGET_BYTES) -> None:
         self._budget = budget_bytes
         self._cached: OrderedDict[int, tuple[int, np.ndarray]] = OrderedDict()
+        self._source: object = None
         self._lock = threading.Lock()
 
-    def matching(self, db: sqlite3.Connection, resolved: Resolved) -> np.ndarray:
+    def matching(
+        self, db: sqlite3.Connection, resolved: Resolved, source: object = None
+    ) -> np.ndarray:
         """Ids of the photos that match ``resolved``, ascending.
 
         ``db`` must be inside a read transaction, so that counts and rows agree.
         """
-        return np.flatnonzero(self.mask(db, resolved))
+        return np.flatnonzero(self.mask(db, resolved, source))
 
-    def mask(self, db: sqlite3.Connection, resolved: Resolved) -> np.ndarray:
+    def mask(
+        self, db: sqlite3.Connection, resolved: Resolved, source: object = None
+    ) -> np.ndarray:
         """Whether each photo id matches ``resolved``, as booleans indexed by id (ids past
         the end do not match). ``db`` must be inside a read transaction."""
         if isinstance(resolved, Constant) and not resolved.value:
@@ -56,29 +72,38 @@ class TagSets:
         if isinstance(resolved, Constant):
             keys = [ALL_PHOTOS]
         else:
-            keys = sorted(set(_tag_ids(resolved)))
+            keys = sorted({i for term in _terms(resolved) if len(term) <= MAX_CACHED_TERM
+                           for i in term})
             if _needs_all_photos(resolved):
                 keys.append(ALL_PHOTOS)
         with self._lock:
-            bitmaps = self._current(db, keys)
+            current = self._current(db, keys, source)
+        bitmaps: dict[Key, np.ndarray] = {key: bitmap for key, bitmap in current.items()}
         if isinstance(resolved, Constant):
             result = bitmaps[ALL_PHOTOS]
         else:
-            size = max(len(bitmap) for bitmap in bitmaps.values())
+            for term in _terms(resolved):
+                if len(term) > MAX_CACHED_TERM:
+                    bitmaps[term] = _read_bitmap(db, term)
+            size = max((len(bitmap) for bitmap in bitmaps.values()), default=0)
             result = _evaluate(resolved, {key: _fit(b, size) for key, b in bitmaps.items()})
         return np.unpackbits(result, bitorder="little").view(bool)
 
     def counts(
-        self, db: sqlite3.Connection, tag_ids: list[int], mask: np.ndarray
+        self, db: sqlite3.Connection, tag_ids: list[int], mask: np.ndarray,
+        source: object = None,
     ) -> dict[int, int] | None:
         """How many of the photos ``mask`` marks carry each tag visibly (tags on none left
         out), or None when the bitmaps of that many tags would not fit the budget.
         ``db`` must be inside a read transaction."""
-        packed = np.packbits(mask, bitorder="little")
-        if len(tag_ids) * len(packed) > self._budget:
+        if not mask.any():
+            return {}
+        largest_id = db.execute("SELECT coalesce(max(id), 0) FROM photos").fetchone()[0]
+        if len(tag_ids) * (largest_id // 8 + 1) > self._budget:
             return None
+        packed = np.packbits(mask, bitorder="little")
         with self._lock:
-            bitmaps = self._current(db, tag_ids)
+            bitmaps = self._current(db, tag_ids, source)
         counts = {}
         for tag_id, bitmap in bitmaps.items():
             size = min(len(bitmap), len(packed))
@@ -87,7 +112,14 @@ class TagSets:
                 counts[tag_id] = count
         return counts
 
-    def _current(self, db: sqlite3.Connection, keys: list[int]) -> dict[int, np.ndarray]:
+    def _current(
+        self, db: sqlite3.Connection, keys: list[int], source: object
+    ) -> dict[int, np.ndarray]:
+        """The bitmaps of ``keys``, read again where stale; the cache is then trimmed to the
+        budget (the bitmaps returned stay usable)."""
+        if source != self._source:
+            self._cached.clear()
+            self._source = source
         counts = _change_counts(db, keys)
         found = {}
         for key in keys:
@@ -97,16 +129,13 @@ class TagSets:
                 self._cached[key] = cached
             self._cached.move_to_end(key)
             found[key] = cached[1]
-        self._trim(keep=set(keys))
+        self._trim()
         return found
 
-    def _trim(self, keep: set[int]) -> None:
+    def _trim(self) -> None:
         total = sum(bitmap.nbytes for _count, bitmap in self._cached.values())
-        for key in list(self._cached):
-            if total <= self._budget:
-                break
-            if key not in keep:
-                total -= self._cached.pop(key)[1].nbytes
+        while total > self._budget and self._cached:
+            total -= self._cached.popitem(last=False)[1][1].nbytes
 
 
 def _change_counts(db: sqlite3.Connection, keys: list[int]) -> dict[int, int]:
@@ -123,10 +152,13 @@ def _change_counts(db: sqlite3.Connection, keys: list[int]) -> dict[int, int]:
     return counts
 
 
-def _read_bitmap(db: sqlite3.Connection, key: int) -> np.ndarray:
-    """The photos of tag ``key`` (or all photos) as bits, photo id n at bit n."""
+def _read_bitmap(db: sqlite3.Connection, key: Key) -> np.ndarray:
+    """The photos of tag ``key``, of all the tags of a term, or of the library (ALL_PHOTOS)
+    as bits, photo id n at bit n."""
     if key == ALL_PHOTOS:
         text = db.execute(_PHOTO_IDS).fetchone()[0]
+    elif isinstance(key, tuple):
+        text = db.execute(_TERM_IDS, ("[" + ",".join(map(str, key)) + "]",)).fetchone()[0]
     else:
         text = db.execute(_TAG_IDS, (key,)).fetchone()[0]
     # One string of ids parsed by numpy: a third of the time of fetching a row per id.
@@ -143,14 +175,14 @@ def _fit(bitmap: np.ndarray, size: int) -> np.ndarray:
     return np.concatenate([bitmap, np.zeros(size - len(bitmap), dtype=np.uint8)])
 
 
-def _tag_ids(resolved: Resolved) -> Iterator[int]:
+def _terms(resolved: Resolved) -> Iterator[tuple[int, ...]]:
     if isinstance(resolved, tuple):
-        yield from resolved
+        yield resolved
     elif isinstance(resolved, Not):
-        yield from _tag_ids(resolved.child)
+        yield from _terms(resolved.child)
     elif isinstance(resolved, And | Or):
         for child in resolved.children:
-            yield from _tag_ids(child)
+            yield from _terms(child)
 
 
 def _needs_all_photos(resolved: Resolved) -> bool:
@@ -169,8 +201,10 @@ def _needs_all_photos(resolved: Resolved) -> bool:
     return False
 
 
-def _evaluate(resolved: Resolved, bitmaps: dict[int, np.ndarray]) -> np.ndarray:
+def _evaluate(resolved: Resolved, bitmaps: dict[Key, np.ndarray]) -> np.ndarray:
     if isinstance(resolved, tuple):
+        if len(resolved) > MAX_CACHED_TERM:
+            return bitmaps[resolved]
         return reduce(np.bitwise_or, (bitmaps[tag_id] for tag_id in resolved))
     if isinstance(resolved, Not):
         return bitmaps[ALL_PHOTOS] & ~_evaluate(resolved.child, bitmaps)
