@@ -152,3 +152,46 @@ def _tagged_count(database: Path) -> int:
             connection.close()
     except sqlite3.Error:
         return 0
+
+
+def test_the_engine_batches_as_suits_the_provider_that_runs(app) -> None:
+    """Two CPU streams of 32-image batches held 680 MB of activations; on the CPU the engine
+    uses 8 unless told otherwise (bench/RESULTS.md, 2026-12-01)."""
+    from organizer.tagging.engine import CPU_BATCH_SIZE, CPU_PROVIDER, TaggingEngine
+
+    app.set_use_gpu(False)
+    engine = app.engine
+    assert engine.provider == CPU_PROVIDER
+    assert engine.batch_size == CPU_BATCH_SIZE
+    assert TaggingEngine(engine.bundle, use_gpu=False, batch_size=3).batch_size == 3
+
+
+def test_a_folder_found_empty_keeps_its_photos(app, coco_dir, shared_data, tmp_path) -> None:
+    """A drive's mount folder left empty (the drive not mounted) looks like every photo
+    deleted at once: the scan removes none, corrections included, and says why."""
+    from organizer.ingest.pipeline import MIN_REMOVALS_TO_DOUBT
+
+    folder = tmp_path / "drive"
+    names = sorted(coco_labels(shared_data))[:MIN_REMOVALS_TO_DOUBT]
+    photos = copy_photos(coco_dir, folder, names)
+    pipeline = app.pipeline()
+    pipeline.add_folders([folder])
+    app.library.set_user_tag([app.library.photo_by_path(photos[0]).id], "grandma", "confirmed")
+    unplugged = tmp_path / "unplugged"
+    folder.rename(unplugged)
+    folder.mkdir()
+
+    report = pipeline.scan()
+    assert report.deleted == 0
+    assert any("none was removed" in line for line in report.skipped), report.skipped
+    assert app.library.photo_count() == len(photos)
+    assert len(app.library.search("grandma")) == 1
+
+    folder.rmdir()
+    unplugged.rename(folder)  # plugged in again: all there, nothing to redo
+    report = pipeline.scan()
+    assert (report.unchanged, report.new, report.tagged) == (len(photos), 0, 0)
+    assert len(app.library.search("grandma")) == 1
+    # Fewer photos, or not all of them gone: removed as usual.
+    photos[1].unlink()
+    assert pipeline.scan().deleted == 1

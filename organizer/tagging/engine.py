@@ -109,8 +109,15 @@ class TaggingEngine:
         self._lock = threading.Lock()
         register_extra_formats()
         self._loaded = self._load(bundle)
-        on_cpu = self.provider == CPU_PROVIDER
-        self.batch_size = batch_size or (CPU_BATCH_SIZE if on_cpu else GPU_BATCH_SIZE)
+        self._batch_size = batch_size
+
+    @property
+    def batch_size(self) -> int:
+        """Images per batch: as asked, else as suits the provider that runs now (a swap
+        between GPU and CPU changes it)."""
+        if self._batch_size is not None:
+            return self._batch_size
+        return CPU_BATCH_SIZE if self.provider == CPU_PROVIDER else GPU_BATCH_SIZE
 
     # -- model -----------------------------------------------------------------------------
 
