@@ -193,10 +193,13 @@ def test_folders_added_and_removed_are_followed_and_problems_shown(
     assert box.isVisible() and not box.isModal()
     assert "unplugged" in box.informativeText()
     box.close()
-    # The drive is plugged back in: the problem goes, and the status bar says so.
+    # The drive is plugged back in (its folder, with its photos): the problem goes, and the
+    # status bar says so.
     (library_root / "unplugged").mkdir()
+    shutil.copy2(coco[22], library_root / "unplugged" / coco[22].name)
     qtbot.waitUntil(lambda: bridge.problems == [], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "⚠" not in main.watch_status.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: main.album.model.rowCount() == FIRST + 1, timeout=WAIT_MS)
 
     # A folder added from the app is watched once the add job has run.
     extra = library_root / "more"
@@ -208,11 +211,11 @@ def test_folders_added_and_removed_are_followed_and_problems_shown(
         lambda: (watcher := bridge.watcher) is not None and extra.resolve() in watcher.roots,
         timeout=WAIT_MS,
     )
-    qtbot.waitUntil(lambda: main.album.model.rowCount() == FIRST + 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: main.album.model.rowCount() == FIRST + 2, timeout=WAIT_MS)
     later = extra / coco[21].name
     shutil.copy2(coco[21], later)
     qtbot.waitUntil(lambda: _photo_id(app, later) is not None, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: main.album.model.rowCount() == FIRST + 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: main.album.model.rowCount() == FIRST + 3, timeout=WAIT_MS)
 
     # Removed (as the Remove button does after its question): no longer watched.
     folder_id = app.library.folder_for(extra)

@@ -403,6 +403,17 @@ def test_a_folder_that_comes_back_is_watched_again_and_its_problem_withdrawn(
         # Watched, not polled: a photo copied in now arrives through file events.
         (second,) = copy_photos(coco_dir, drive, names[1:2])
         wait_for(lambda: tagged(reader, second), "the new photo, through file events")
+
+        # Unplugged again (the folder goes as a whole, as an unmount does, no file events):
+        # polled again, its photos kept; back again: watched again, nothing redone.
+        drive.rename(tmp_path / "unplugged")
+        wait_for(lambda: watcher.polled_folders == [drive.resolve()], "the folder gone again")
+        (gone,) = [p for p in problems if "it is gone" in p]
+        assert holds_for(lambda: tagged(reader, first) and tagged(reader, second), 2.0)
+        (tmp_path / "unplugged").rename(drive)
+        wait_for(lambda: gone in resolved, "the folder to be watched once more")
+        assert watcher.polled_folders == []
+        assert reader.library.photo_count() == 2 and tagged(reader, first)
     finally:
         watcher.stop()
 

@@ -50,6 +50,10 @@ def no_progress(stage: str, done: int, total: int) -> None:
 KeywordReader = Callable[[Path], Iterable[str]]
 
 
+# A scan that finds none of at least this many photos it knew under a folder removes none.
+MIN_REMOVALS_TO_DOUBT = 20
+
+
 @dataclass
 class ScanReport:
     new: int = 0
@@ -227,6 +231,15 @@ class Pipeline:
             else:
                 to_examine.append(stat)
         gone = [row for path, row in known.items() if path not in seen]
+        if not on_disk and len(gone) >= MIN_REMOVALS_TO_DOUBT:
+            # Every photo at once, the folder still there: a drive's empty mount folder far
+            # more often than a user who deleted them all. Keep them; say how to forget them.
+            report.skipped.append(
+                f"{root}: none of the {len(gone)} photos the library knows there was found, "
+                "so none was removed (is the drive mounted?); to forget them, remove the "
+                "folder from the library"
+            )
+            gone = []
         progress("reading new files", 0, len(to_examine))
         for start in range(0, len(to_examine), RECONCILE_BATCH):
             if cancelled is not None and cancelled.is_set():

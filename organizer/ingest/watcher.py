@@ -14,12 +14,14 @@ not there) are said so loudly and rescanned every ``rescan_s`` instead.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +50,7 @@ from organizer.ingest.files import (
     walk_photos,
 )
 from organizer.ingest.pipeline import Pipeline, ScanReport
+from organizer.library.database import file_identity
 from organizer.library.paths import indexable
 from organizer.library.store import KnownFile
 
@@ -155,6 +158,10 @@ class FolderWatcher:
         # Roots that were not there (an unplugged drive), with the problem reported for each:
         # watched again, and the problem withdrawn, once they are back.
         self._missing: dict[Path, str] = {}
+        # Each watched root's watch and the folder it was (device, inode) when watched.
+        self._watches: dict[Path, tuple[ObservedWatch, tuple[int, int] | None]] = {}
+        # Watched roots whose folder went away (noted on the observer's thread).
+        self._gone: deque[Path] = deque()
         self._next_rescan = float("inf")
 
     # -- public API ------------------------------------------------------------------------
@@ -217,8 +224,8 @@ class FolderWatcher:
         else:
             for root in self.roots:
                 self._watch(root)
-        if self._polled:
-            self._next_rescan = time.monotonic() + self.rescan_s
+        # Every rescan_s: rescan what is polled, and check that each root is still there.
+        self._next_rescan = time.monotonic() + self.rescan_s
 
     def _stop_watching(self) -> None:
         if self._observer is not None:
@@ -234,6 +241,7 @@ class FolderWatcher:
             if not root.exists():
                 self._missing[root] = message
             return
+        self._watches[root] = (watch, file_identity(root))
         unwatched = _unwatched_subfolders(self._observer, watch, root)
         if unwatched:
             self._fall_back_to_rescans(unwatched, _limit_message(len(unwatched), root))
@@ -244,9 +252,40 @@ class FolderWatcher:
         self._problem(message)
         return message
 
+    def note_root_gone(self, root: Path) -> None:
+        """A watched root was deleted, moved away or unmounted (from the observer's thread)."""
+        self._gone.append(root)
+        self.pending.wake()
+
+    def _check_roots(self) -> None:
+        """Note the watched roots that are no longer the folder that was watched: inotify
+        says nothing when a root is moved away, and a drive unmounted under its mount folder
+        leaves another folder there."""
+        for root, (_watch, identity) in list(self._watches.items()):
+            if file_identity(root) != identity:
+                self._gone.append(root)
+
+    def _take_gone_roots(self) -> None:
+        """Poll the roots that went away until they are back, then watch them again. Their
+        photos stay in the index: an unplugged drive is not a deleted library."""
+        while self._gone:
+            root = self._gone.popleft()
+            if root in self._missing:
+                continue
+            watched = self._watches.pop(root, None)
+            if watched is not None and self._observer is not None:
+                with contextlib.suppress(KeyError, OSError):  # watchdog may have let it go
+                    self._observer.unschedule(watched[0])
+            self._missing[root] = self._fall_back_to_rescans(
+                [root], f"cannot watch {root}: it is gone (deleted, moved, or its drive unplugged)"
+            )
+            self._next_rescan = min(self._next_rescan, time.monotonic() + self.rescan_s)
+
     def _watch_returned_roots(self) -> list[Path]:
-        """Watch the missing roots that are back; they are rescanned once more, not polled."""
-        returned = [root for root in self._missing if root.exists()]
+        """Watch the missing roots that are back (with something in them: a drive's mount
+        folder can appear before the drive is mounted in it); they are rescanned once more,
+        not polled."""
+        returned = [root for root in self._missing if _has_entries(root)]
         for root in returned:
             message = self._missing.pop(root)
             self._polled.remove(root)
@@ -270,12 +309,15 @@ class FolderWatcher:
                 self._guarded(self._rescan, self.roots)
             while not self._stopping.is_set():
                 self._busy.set()
+                self._take_gone_roots()
                 batch = self.pending.take_batch()
                 if batch:
                     self._guarded(self._process, batch)
                     continue
                 if time.monotonic() >= self._next_rescan:
                     self._next_rescan = time.monotonic() + self.rescan_s
+                    self._check_roots()
+                    self._take_gone_roots()
                     returned = self._watch_returned_roots()
                     self._guarded(self._rescan, list(dict.fromkeys([*self._polled, *returned])))
                     continue
@@ -290,10 +332,8 @@ class FolderWatcher:
 
     def _sleep_time(self) -> float | None:
         deadline = self.pending.next_deadline()
-        if self._polled:
-            until_rescan = max(0.0, self._next_rescan - time.monotonic())
-            deadline = until_rescan if deadline is None else min(deadline, until_rescan)
-        return deadline
+        until_rescan = max(0.0, self._next_rescan - time.monotonic())
+        return until_rescan if deadline is None else min(deadline, until_rescan)
 
     def _guarded(self, work: Callable, argument: object) -> None:
         """Run one round; a failure (locked database, full disk) is reported, not fatal."""
@@ -437,11 +477,17 @@ class _EventSink(FileSystemEventHandler):
     def __init__(self, watcher: FolderWatcher, root: Path) -> None:
         self.pending = watcher.pending
         self.root = str(root)
+        self._root_path = root
+        self._root_gone = watcher.note_root_gone
         # The library's own folder (thumbnails are JPEGs too) may sit inside a watched one.
         self.library_prefix = str(Path(watcher.library.root).resolve()) + os.sep
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         src, dest = os.fsdecode(event.src_path), os.fsdecode(event.dest_path)
+        if src == self.root and isinstance(event, (DirDeletedEvent, DirMovedEvent)):
+            # The watched folder itself: never a reason to drop its photos from the index.
+            self._root_gone(self._root_path)
+            return
         if isinstance(event, (FileMovedEvent, DirMovedEvent)):
             self._moved(src, dest, event.is_directory)
         elif event.is_directory:
@@ -521,6 +567,14 @@ def _call_safely(listener: Callable, argument: object) -> None:
         listener(argument)
     except Exception:  # noqa: BLE001 - a broken listener must not stop the watcher
         log.exception("watch listener %r failed", listener)
+
+
+def _has_entries(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is not None
+    except OSError:
+        return False
 
 
 def _watch_failure(root: Path, error: OSError) -> str:
