@@ -34,3 +34,10 @@ class UnreadableImageError(OrganizerError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class Cancelled(OrganizerError):
+    """The user stopped the work; there is nothing to report."""
+
+    def __init__(self) -> None:
+        super().__init__("cancelled")

@@ -179,6 +179,52 @@ def test_the_app_shows_the_groups_the_command_line_prints(qtbot, library) -> Non
         assert model.index(0).data(GroupRole) is None
 
 
+def test_the_search_reports_progress_and_stops_when_cancelled(library) -> None:
+    import threading
+
+    from organizer.errors import Cancelled
+    from organizer.tagging.review import duplicate_groups
+
+    library_dir, _ = library
+    app = open_app(library_dir)
+    try:
+        bundle = app.active_bundle()
+        seen: list[int] = []
+        groups = duplicate_groups(app.library, bundle, app.embeddings,
+                                  progress=lambda _stage, done, _total: seen.append(done))
+        assert groups and seen[0] == 0 and seen[-1] == 100 and seen == sorted(seen)
+        assert len(set(seen)) > 5  # every stage reports, not just the start and the end
+
+        cancel = threading.Event()
+
+        def stop_at_a_fifth(_stage: str, done: int, _total: int) -> None:
+            if done >= 20:
+                cancel.set()
+
+        with pytest.raises(Cancelled):
+            duplicate_groups(app.library, bundle, app.embeddings, progress=stop_at_a_fifth,
+                             cancelled=cancel)
+    finally:
+        app.close()
+
+
+def test_leaving_the_duplicates_stops_their_search(qtbot, library) -> None:
+    library_dir, _ = library
+    with _window(qtbot, open_app(library_dir)) as window:
+        qtbot.waitUntil(lambda: window.album.model.rowCount() == 34, timeout=WAIT_MS)
+        failures: list[str] = []
+        window.album.queryFailed.connect(failures.append)
+        window.show_duplicates()
+        searching = window.album._ranking_cancel
+        assert searching is not None and not searching.is_set()
+        window.leave_ranking()
+        assert searching.is_set()
+        qtbot.waitUntil(lambda: window.album.model.rowCount() == 34, timeout=WAIT_MS)
+        window.context.work.wait()
+        assert failures == []  # a search the user left says nothing
+        assert not window.album.ranking_bar.isVisible()
+
+
 def test_a_library_without_duplicates_says_so(qtbot, tmp_path: Path, shared_data: Path) -> None:
     app = open_app(tmp_path / "library")
     assert app.pipeline().add_folders([copy_coco(shared_data, tmp_path / "photos", 8)]).tagged

@@ -490,7 +490,8 @@ def test_nothing_to_train_reaches_the_chinese_ui_in_chinese(qtbot, shared_data, 
             f"暂时无需训练：新标签需要 {MIN_CONFIRMED_EXAMPLES} 张已确认的照片"
             "（“lantern”有 1 张）。")
         dialog._handle({"event": "error", "reason": "nothing to learn", "message": "English"})
-        assert dialog.decision.text() == "还没有可学习的更正：请先确认或拒绝一些标签。"
+        assert dialog.decision.text() == (
+            "还没有可学习的更正：请先确认或拒绝一些标签。旧模型标注的照片要等下次扫描重新标注后才计入。")
     finally:
         for translator in translators:
             application.removeTranslator(translator)

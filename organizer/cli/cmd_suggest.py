@@ -11,6 +11,7 @@ from pathlib import Path
 
 from organizer.app import App
 from organizer.cli.main import known_photo_ids
+from organizer.cli.progress import TerminalProgress
 from organizer.tagging.review import Ranking, duplicate_groups
 from organizer.text import json_text, printable
 
@@ -70,8 +71,12 @@ def _print(app: App, ranking: Ranking, args: argparse.Namespace, about: dict, he
 
 
 def run_duplicates(app: App, args: argparse.Namespace) -> int:
-    groups = duplicate_groups(app.library, app.active_bundle(), app.embeddings,
-                              near=not args.exact)
+    progress = TerminalProgress()  # on a terminal: a big library takes seconds
+    try:
+        groups = duplicate_groups(app.library, app.active_bundle(), app.embeddings,
+                                  near=not args.exact, progress=progress)
+    finally:
+        progress.close()
     listed = [(g, [app.library.photo_path(i) for i in g.photo_ids]) for g in groups]
     if args.json:
         print(json_text({"groups": [

@@ -13,10 +13,13 @@ are missed while the work stays near-linear.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from organizer.errors import Cancelled
 from organizer.library.store import Library
 from organizer.tagging.embedding_index import EmbeddingIndex, StoredEmbeddings
 from organizer.tagging.few_shot import EmbeddingStats
@@ -36,6 +39,25 @@ _SEED = 20240601
 _BLOCK = 4096
 
 
+# How far a search is: (stage, done, total), as the pipeline reports; here in percent.
+Progress = Callable[[str, int, int], None]
+STAGE = "finding duplicates"
+
+
+class _Steps:
+    """Reports the percentage done and stops the search when it is cancelled."""
+
+    def __init__(self, progress: Progress | None, cancelled: threading.Event | None) -> None:
+        self._progress = progress
+        self._cancelled = cancelled
+
+    def at(self, percent: float) -> None:
+        if self._cancelled is not None and self._cancelled.is_set():
+            raise Cancelled()
+        if self._progress is not None:
+            self._progress(STAGE, int(percent), 100)
+
+
 @dataclass(frozen=True)
 class DuplicateGroup:
     """Photos that are copies of one another (``exact``) or nearly the same picture.
@@ -49,28 +71,39 @@ class DuplicateGroup:
 def find_duplicates(
     library: Library, index: EmbeddingIndex, embedding_dim: int | None,
     reference: EmbeddingStats | None = None, near: bool = True,
+    progress: Progress | None = None, cancelled: threading.Event | None = None,
 ) -> list[DuplicateGroup]:
     """Exact copies first, then near duplicates among the embeddings of ``embedding_dim``
     columns, most alike first; a photo is in one group at most. The near search sees the first
     photo of each set of exact copies; a near group it is in takes the copies along (and is not
-    exact). ``reference``: the model's embedding statistics."""
+    exact). ``reference``: the model's embedding statistics. ``progress`` hears the percentage
+    done; setting ``cancelled`` stops the search with Cancelled."""
+    steps = _Steps(progress, cancelled)
+    steps.at(0)
     exact = {ids[0]: tuple(ids) for ids in library.exact_duplicates()}
     if not near or embedding_dim is None:
+        steps.at(100)
         return [DuplicateGroup(ids, True, 1.0) for ids in exact.values()]
     copies = {photo_id for ids in exact.values() for photo_id in ids[1:]}
     stored = index.current(library, embedding_dim)
     if reference is None or len(reference.mean) != embedding_dim:
         reference = stored.stats
     near_groups = []
-    for group in near_duplicates(index, stored, reference, copies):
+    for group in near_duplicates(index, stored, reference, copies, steps):
         members = [pid for first in group.photo_ids for pid in exact.pop(first, (first,))]
         near_groups.append(DuplicateGroup(tuple(sorted(members)), False, group.similarity))
+    steps.at(100)
     return [DuplicateGroup(ids, True, 1.0) for ids in exact.values()] + near_groups
 
 
 def near_duplicates(
-    index: EmbeddingIndex, stored: StoredEmbeddings, stats: EmbeddingStats, leave_out: set[int]
+    index: EmbeddingIndex, stored: StoredEmbeddings, stats: EmbeddingStats, leave_out: set[int],
+    steps: _Steps | None = None,
 ) -> list[DuplicateGroup]:
+    """The near-duplicate groups; ``steps`` hears 10-20% for the signatures, 20-80% for the
+    candidate pairs, 80-100% for their exact similarities (0-10%: reading the copies and
+    embeddings before)."""
+    steps = steps or _Steps(None, None)
     keep = np.flatnonzero(~np.isin(stored.ids, list(leave_out)))
     if len(keep) < 2:
         return []
@@ -81,19 +114,25 @@ def near_duplicates(
     keys = np.empty((len(keep), BANDS), dtype=np.int64)  # one signature per band
     packed = np.empty((len(keep), BITS * BANDS // 8), dtype=np.uint8)  # every sign, 1 bit
     for start in range(0, len(keep), _BLOCK):
+        steps.at(10 + 10 * start / len(keep))
         block = _unit(stored, stats, keep[start:start + _BLOCK])
         signs = block @ planes > 0
         unit[start:start + _BLOCK] = block
         keys[start:start + _BLOCK] = signs.reshape(-1, BANDS, BITS) @ weights
         packed[start:start + _BLOCK] = np.packbits(signs, axis=1)
-    a, b = _candidates(keys, packed)
-    similarity = np.concatenate([index.row_products(unit[a[s:s + _BLOCK]], unit[b[s:s + _BLOCK]])
-                                 for s in range(0, len(a), _BLOCK)]) if len(a) else np.zeros(0)
+    a, b = _candidates(keys, packed, steps)
+    products = []
+    for s in range(0, len(a), _BLOCK):
+        steps.at(80 + 20 * s / len(a))
+        products.append(index.row_products(unit[a[s:s + _BLOCK]], unit[b[s:s + _BLOCK]]))
+    similarity = np.concatenate(products) if products else np.zeros(0)
     close = similarity >= NEAR_SIMILARITY
     return _groups(stored.ids[keep], a[close], b[close], similarity[close])
 
 
-def _candidates(keys: np.ndarray, packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _candidates(
+    keys: np.ndarray, packed: np.ndarray, steps: _Steps
+) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of rows (low, high; each once) that share a signature in some band and differ
     in at most ``MAX_DIFFERING_SIGNS`` signs (the share of differing signs estimates the
     angle, so pairs far below the threshold go before their embeddings are compared). Within
@@ -104,6 +143,7 @@ def _candidates(keys: np.ndarray, packed: np.ndarray) -> tuple[np.ndarray, np.nd
     found = []
     bands = keys.shape[1]
     for band in range(bands):
+        steps.at(20 + 60 * band / bands)
         # Within a bucket, rows are ordered by the next bands' signatures (not by row number,
         # the same in every band): look-alikes far apart in one band meet in another.
         order = np.lexsort(tuple(keys[:, (band + k) % bands] for k in (2, 1, 0)))

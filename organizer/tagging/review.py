@@ -16,6 +16,7 @@ process's ``EmbeddingIndex``.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from organizer.errors import OrganizerError
 from organizer.library.store import Library
 from organizer.tagging import few_shot
 from organizer.tagging.bundle import ModelBundle
-from organizer.tagging.duplicates import DuplicateGroup, find_duplicates
+from organizer.tagging.duplicates import DuplicateGroup, Progress, find_duplicates
 from organizer.tagging.embedding_index import EmbeddingIndex
 from organizer.tagging.rescore import HEAD_FILE, HeadArrays
 
@@ -55,10 +56,14 @@ class Ranking:
 
     def candidates(
         self, library: Library, bundle: ModelBundle, index: EmbeddingIndex,
-        limit: int | None = None,
+        limit: int | None = None, progress: Progress | None = None,
+        cancelled: threading.Event | None = None,
     ) -> list[Candidate]:
+        """The list; ``progress`` and ``cancelled`` reach the one that can take seconds, the
+        duplicates search (organizer/tagging/duplicates.py)."""
         if self.duplicates:
-            return duplicate_candidates(library, bundle, index, limit or DUPLICATES_LIMIT)
+            return duplicate_candidates(library, bundle, index, limit or DUPLICATES_LIMIT,
+                                        progress, cancelled)
         if self.tag is not None:
             return review_queue(library, bundle, index, self.tag, limit or REVIEW_LIMIT)
         return similar_photos(library, index, self.like, limit or REVIEW_LIMIT)
@@ -71,19 +76,22 @@ class Ranking:
 
 
 def duplicate_groups(
-    library: Library, bundle: ModelBundle, index: EmbeddingIndex, near: bool = True
+    library: Library, bundle: ModelBundle, index: EmbeddingIndex, near: bool = True,
+    progress: Progress | None = None, cancelled: threading.Event | None = None,
 ) -> list[DuplicateGroup]:
     """The library's duplicate groups, near ones compared as ``bundle`` embeds photos."""
     return find_duplicates(library, index, embedding_dim(bundle), bundle.reference_stats(),
-                           near=near)
+                           near=near, progress=progress, cancelled=cancelled)
 
 
 def duplicate_candidates(
-    library: Library, bundle: ModelBundle, index: EmbeddingIndex, limit: int
+    library: Library, bundle: ModelBundle, index: EmbeddingIndex, limit: int,
+    progress: Progress | None = None, cancelled: threading.Event | None = None,
 ) -> list[Candidate]:
     """Every duplicate group's photos, group after group, whole groups up to ``limit``."""
     found: list[Candidate] = []
-    for number, group in enumerate(duplicate_groups(library, bundle, index)):
+    groups = duplicate_groups(library, bundle, index, progress=progress, cancelled=cancelled)
+    for number, group in enumerate(groups):
         if found and len(found) + len(group.photo_ids) > limit:
             break
         found += [Candidate(photo_id, group.similarity, number) for photo_id in group.photo_ids]

@@ -6,6 +6,7 @@ queue or the photos most like some photos, best first, under a bar that says so.
 
 from __future__ import annotations
 
+import threading
 from itertools import chain
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class AlbumPage(QWidget):
         self._generation = 0
         self._complete = False  # the whole id list of the latest refresh is shown
         self._shown_query: tuple[Filter | Ranking, SortOrder] | None = None
+        self._ranking_cancel: threading.Event | None = None  # stops the ranking being read
         self.loader = ThumbnailLoader(context.thumbnails, THUMB_SIZE, parent=self)
         self.model = AlbumModel(context.library, self.loader, self, context.work.open_library)
         self.view = AlbumView(self)
@@ -87,12 +89,17 @@ class AlbumPage(QWidget):
         generation = self._generation
         self._complete = False
         selection, order, ranking = self.filter, self.order, self.ranking
+        if self._ranking_cancel is not None:
+            self._ranking_cancel.set()  # nobody waits for the older ranking any more
+            self._ranking_cancel = None
         if ranking is not None:
             app = self.context.app
-            self.context.work.read(
-                lambda library: ranking.candidates(library, app.active_bundle(library),
-                                                   app.embeddings),
+            self._ranking_cancel = self.context.work.read_with_progress(
+                lambda library, progress, cancel: ranking.candidates(
+                    library, app.active_bundle(library), app.embeddings,
+                    progress=progress, cancelled=cancel),
                 lambda found: self._show_ranked(generation, found, ranking),
+                lambda _stage, done, total: self._ranking_progress(generation, done, total),
                 lambda message, _details: self._ranking_failed(generation, message),
             )
             return
@@ -127,11 +134,17 @@ class AlbumPage(QWidget):
         self._stack.setCurrentWidget(self.view if ids else self.no_matches)
         self.shown.emit()
 
+    def _ranking_progress(self, generation: int, done: int, total: int) -> None:
+        if generation == self._generation and not self._complete:
+            self.ranking_bar.show_ranking(self.ranking, percent=100 * done // max(total, 1))
+
     def _ranking_failed(self, generation: int, message: str) -> None:
         """A ranking that cannot be made (a tag of one's own with no confirmed photo yet):
-        say why and go back to the filter's photos."""
-        if generation == self._generation:
-            self.set_ranking(None)
+        say why and go back to the filter's photos. One the user left (cancelled) says
+        nothing."""
+        if generation != self._generation:
+            return
+        self.set_ranking(None)
         self.queryFailed.emit(message)
 
     def _show_ranked(self, generation: int, found: list[Candidate], ranking: Ranking) -> None:

@@ -113,6 +113,29 @@ class BackgroundWork(QObject):
     ) -> int:
         return self._submit(self.reads, task, _Callbacks(on_done, on_error))
 
+    def read_with_progress(
+        self,
+        task: Callable[[Library, Progress, threading.Event], Result],
+        on_done: Callable[[Result], None],
+        on_progress: Callable[[str, int, int], None],
+        on_error: Callable[[str, str], None] | None = None,
+    ) -> threading.Event:
+        """A read that says how far it is and can be stopped (a duplicate search of a big
+        library takes seconds): ``task(library, progress, cancel)``. Setting the returned
+        event cancels it."""
+        token = next(self._tokens)
+        callbacks = _Callbacks(on_done, on_error, on_progress)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            self._bridge.progress.emit(token, stage, done, total)
+
+        def work(library: Library) -> Result:
+            return task(library, progress, callbacks.cancel)
+
+        self._callbacks[token] = callbacks
+        self.reads.start(_Runnable(self._with_library(work), token, self._bridge))
+        return callbacks.cancel
+
     def edit(
         self,
         task: Callable[[Library], Result],
@@ -217,4 +240,5 @@ class BackgroundWork(QObject):
         callbacks = self._callbacks.get(token)
         if callbacks and callbacks.on_progress:
             callbacks.on_progress(stage, done, total)
-        self.jobProgress.emit(stage, done, total)
+        if token in self._job_names:  # the status bar shows jobs, not reads
+            self.jobProgress.emit(stage, done, total)

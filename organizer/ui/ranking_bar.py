@@ -34,9 +34,14 @@ class RankingBar(QWidget):
         self.hide()
 
     def show_ranking(
-        self, ranking: Ranking | None, count: int | None = None, groups: int | None = None
+        self,
+        ranking: Ranking | None,
+        count: int | None = None,
+        groups: int | None = None,
+        percent: int | None = None,
     ) -> None:
-        """``count``: photos found (None: still looking); ``groups``: duplicate groups."""
+        """``count``: photos found (None: still looking, ``percent`` done where known);
+        ``groups``: duplicate groups."""
         if ranking is None:
             self.hide()
             return
@@ -55,7 +60,9 @@ class RankingBar(QWidget):
             text = self.tr("Photos most like the {count} chosen, most alike first.").format(
                 count=len(ranking.like)
             )
-        if count is None:  # still being ranked (a duplicate search of a big library: seconds)
+        if count is None and percent is not None:
+            text += " " + self.tr("Looking… {percent}%").format(percent=percent)
+        elif count is None:  # still being ranked (a duplicate search of a big library: seconds)
             text += " " + self.tr("Looking…")
         elif groups is not None:
             text += " " + self.tr("{count} photo(s) in {groups} group(s).").format(

@@ -312,12 +312,15 @@ class RetrainDialog(QDialog):
         waiting = event.get("waiting_for_examples", {})
         if not waiting:
             return self.tr(
-                "There are no corrections to learn from yet: confirm or reject some tags first.")
+                "There are no corrections to learn from yet: confirm or reject some tags first. "
+                "Photos tagged by an older model count once the next scan has re-tagged them.")
         detail = ", ".join(
-            self.tr("“%1” has %2").replace("%1", self._label(name)).replace("%2", str(count))
+            self.tr("“{tag}” has {count}").format(tag=self._label(name), count=count)
             for name, count in sorted(waiting.items()))
-        return self.tr("Nothing to train yet: a new tag needs %1 confirmed photos (%2).").replace(
-            "%1", str(event["min_examples"])).replace("%2", detail)
+        # One pass over the placeholders: a tag named "%2" must stay as it is.
+        return self.tr("Nothing to train yet: a new tag needs {needed} confirmed photos "
+                       "({detail}).").format(needed=event.get("min_examples", "?"),
+                                             detail=detail)
 
     def _stage_text(self, stage: str) -> str:
         texts = {

@@ -648,32 +648,37 @@ Library: {path}</source>
         <translation>完成 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/ranking_bar.py" line="46" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="51" />
         <source>Reviewing “{tag}”: photos nobody has confirmed or rejected for it, most likely first. Y confirms, N rejects the selected photos; the next one follows.</source>
         <translation>正在审阅“{tag}”：尚未被确认或拒绝的照片，最可能的排在前面。按 Y 确认、按 N 拒绝所选照片，然后自动转到下一张。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/ranking_bar.py" line="51" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="56" />
         <source>Duplicates: exact copies of the same file first, then photos that are nearly the same picture, each group side by side. Nothing is deleted.</source>
         <translation>重复照片：先列出同一文件的完全副本，再列出几乎相同的照片，每组并排显示。不会删除任何文件。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/ranking_bar.py" line="55" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="60" />
         <source>Photos most like the {count} chosen, most alike first.</source>
         <translation>与所选 {count} 张最相似的照片，最相似的排在前面。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/ranking_bar.py" line="59" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="64" />
+        <source>Looking… {percent}%</source>
+        <translation>正在查找… {percent}%</translation>
+    </message>
+    <message>
+        <location filename="../../organizer/ui/ranking_bar.py" line="66" />
         <source>Looking…</source>
         <translation>正在查找…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/ranking_bar.py" line="61" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="68" />
         <source>{count} photo(s) in {groups} group(s).</source>
         <translation>共 {count} 张，分为 {groups} 组。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/ranking_bar.py" line="64" />
+        <location filename="../../organizer/ui/ranking_bar.py" line="71" />
         <source>{count} photo(s).</source>
         <translation>共 {count} 张。</translation>
     </message>
@@ -852,161 +857,161 @@ Library: {path}</source>
     </message>
     <message>
         <location filename="../../organizer/ui/retrain_dialog.py" line="315" />
-        <source>There are no corrections to learn from yet: confirm or reject some tags first.</source>
-        <translation>还没有可学习的更正：请先确认或拒绝一些标签。</translation>
+        <source>There are no corrections to learn from yet: confirm or reject some tags first. Photos tagged by an older model count once the next scan has re-tagged them.</source>
+        <translation>还没有可学习的更正：请先确认或拒绝一些标签。旧模型标注的照片要等下次扫描重新标注后才计入。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="317" />
-        <source>“%1” has %2</source>
-        <translation>“%1”有 %2 张</translation>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="318" />
+        <source>“{tag}” has {count}</source>
+        <translation>“{tag}”有 {count} 张</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="319" />
-        <source>Nothing to train yet: a new tag needs %1 confirmed photos (%2).</source>
-        <translation>暂时无需训练：新标签需要 %1 张已确认的照片（%2）。</translation>
+        <location filename="../../organizer/ui/retrain_dialog.py" line="321" />
+        <source>Nothing to train yet: a new tag needs {needed} confirmed photos ({detail}).</source>
+        <translation>暂时无需训练：新标签需要 {needed} 张已确认的照片（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="324" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="327" />
         <source>Reading your corrections…</source>
         <translation>正在读取您的修正…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="325" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="328" />
         <source>Training…</source>
         <translation>正在训练…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="327" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="330" />
         <source>Comparing with the current model on every photo…</source>
         <translation>正在所有照片上与当前模型比较…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="328" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="331" />
         <source>Exporting and checking the model…</source>
         <translation>正在导出并检查模型…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="329" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="332" />
         <source>Updating suggestions on your photos…</source>
         <translation>正在更新照片上的建议…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="334" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="337" />
         <source>Learning %1 from %2 photos.</source>
         <translation>从 %2 张照片学习 %1。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="338" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="341" />
         <source>“%1” has %2 confirmed photos; a new tag needs %3.</source>
         <translation>“%1”有 %2 张已确认的照片；新标签需要 %3 张。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="353" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="356" />
         <source>new</source>
         <translation>新</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="353" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="356" />
         <source>retrained</source>
         <translation>重新训练</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="369" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="372" />
         <source>Model %1: %2</source>
         <translation>模型 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="373" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="376" />
         <source>“%1”: its confirmed photos have little in common, so it is not suggested on its own; Tags → Review a Tag… lists photos like them.</source>
         <translation>“%1”：已确认的照片之间几乎没有共同点，因此不会自动建议此标签；“标签 → 审阅标签…”会列出与它们相似的照片。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="384" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="387" />
         <source>activated: no tag got worse on the held-out corrections, and no suggestion changed beyond what the corrections explain on the %1 photos</source>
         <translation>已启用：在留出的更正上没有标签变差，且在 %1 张照片上没有超出更正所能解释的建议变化</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="391" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="394" />
         <source>kept as a candidate: %1</source>
         <translation>保留为候选模型：%1</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="393" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="396" />
         <source>kept as a candidate: worse on the held-out corrections of %1</source>
         <translation>保留为候选模型：在留出的更正上，%1 变差了</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="396" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="399" />
         <source>kept as a candidate, as asked</source>
         <translation>按要求保留为候选模型</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="402" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="405" />
         <source>%1: a new tag suggested on %2% of the library (%3 of %4 photos) from %5 examples</source>
         <translation>%1：新标签仅凭 %5 个示例就被建议到照片库的 %2%（%4 张中的 %3 张）</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="409" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="412" />
         <source>%1: %2 → %3 suggestions on photos you didn't correct (+%4 −%5, from %6 confirmed and %7 rejected)</source>
         <translation>%1：在你未更正的照片上，建议从 %2 变为 %3（+%4 −%5，依据 %6 个确认和 %7 个拒绝）</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="428" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="431" />
         <source>explained by your corrections</source>
         <translation>可由您的修正解释</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="449" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="452" />
         <source>“%1”: photos that gain it and photos that lose it</source>
         <translation>“%1”：获得和失去它的照片</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="451" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="454" />
         <source>“%1”: no photo you didn't correct gains or loses it</source>
         <translation>“%1”：您未修正的照片中没有获得或失去它的</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="463" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="466" />
         <source>gains</source>
         <translation>获得</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="463" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="466" />
         <source>loses</source>
         <translation>失去</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="479" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="482" />
         <source>Cancelled. The active model is unchanged.</source>
         <translation>已取消。当前模型未改变。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="481" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="484" />
         <source>Training failed. The active model is unchanged.</source>
         <translation>训练失败。当前模型未改变。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="486" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="489" />
         <source>Done.</source>
         <translation>完成。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="496" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="499" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="512" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="515" />
         <source>Activating %1…</source>
         <translation>正在启用 %1…</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="517" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="520" />
         <source>Model %1 is active.</source>
         <translation>模型 %1 已启用。</translation>
     </message>
     <message>
-        <location filename="../../organizer/ui/retrain_dialog.py" line="521" />
+        <location filename="../../organizer/ui/retrain_dialog.py" line="524" />
         <source>Could not activate the model.</source>
         <translation>无法启用模型。</translation>
     </message>
