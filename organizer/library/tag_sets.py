@@ -33,9 +33,9 @@ _TERM_IDS = (
 # A term naming more tags than this (a tag with a big subtree) is read as one bitmap each
 # time, not kept as a bitmap per tag: hundreds of them would crowd out everything else.
 MAX_CACHED_TERM = 16
+_PHOTO_IDS = "SELECT group_concat(id) FROM photos"
 # A tag id, or the tag ids of one big term.
 Key = int | tuple[int, ...]
-_PHOTO_IDS = "SELECT group_concat(id) FROM photos"
 
 
 class TagSets:
@@ -52,15 +52,6 @@ class TagSets:
         self._cached: OrderedDict[int, tuple[int, np.ndarray]] = OrderedDict()
         self._source: object = None
         self._lock = threading.Lock()
-
-    def matching(
-        self, db: sqlite3.Connection, resolved: Resolved, source: object = None
-    ) -> np.ndarray:
-        """Ids of the photos that match ``resolved``, ascending.
-
-        ``db`` must be inside a read transaction, so that counts and rows agree.
-        """
-        return np.flatnonzero(self.mask(db, resolved, source))
 
     def mask(
         self, db: sqlite3.Connection, resolved: Resolved, source: object = None
