@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import QItemSelectionModel  # noqa: E402
+from PySide6.QtCore import QItemSelectionModel, Qt  # noqa: E402
 from ui_helpers import copy_coco, open_tiny_app  # noqa: E402
 
 from organizer.app import App  # noqa: E402
@@ -199,6 +199,7 @@ def test_folders_added_and_removed_are_followed_and_problems_shown(
     shutil.copy2(coco[22], library_root / "unplugged" / coco[22].name)
     qtbot.waitUntil(lambda: bridge.problems == [], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "⚠" not in main.watch_status.text(), timeout=WAIT_MS)
+    assert main.watch_status.cursor().shape() != Qt.CursorShape.PointingHandCursor
     qtbot.waitUntil(lambda: main.album.model.rowCount() == FIRST + 1, timeout=WAIT_MS)
 
     # A folder added from the app is watched once the add job has run.

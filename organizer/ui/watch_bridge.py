@@ -317,6 +317,8 @@ class WatchStatus(QLabel):
             text = f"⚠ {text} — {more}"
             tooltip.extend(problems)
             self.setCursor(Qt.CursorShape.PointingHandCursor)
+        else:
+            self.unsetCursor()  # nothing to click for any more
         self.setText(text)
         self.setToolTip("\n".join(tooltip))
 
