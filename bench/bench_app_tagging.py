@@ -56,7 +56,7 @@ def measure(folder: Path, library: Path, photos: int) -> dict[str, float]:
     """One run in this process: add ``folder`` through the main window and sample memory."""
     import resource
 
-    from PySide6.QtCore import QEventLoop
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from organizer.app import open_app
@@ -66,26 +66,30 @@ def measure(folder: Path, library: Path, photos: int) -> dict[str, float]:
     application = QApplication(sys.argv[:1])
     application.setOrganizationName("Organizer-bench")
     app = open_app(library)
-    context = build_context(app, application)
+    context = build_context(app, application, watch=True)  # as the desktop app runs
     window = MainWindow(context)
     window.resize(1360, 860)
     window.show()
     application.processEvents()
     started = time.perf_counter()
     window.add_folders([folder])
-    peak = rss_mb()
-    samples = []
-    next_sample = started
-    while True:
-        application.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        now = time.perf_counter()
-        if now >= next_sample:
-            samples.append(rss_mb())
-            peak = max(peak, samples[-1])
-            next_sample = now + SAMPLE_S
+    samples = [rss_mb()]
+    loop = QEventLoop()
+
+    def sample() -> None:
+        # On a timer inside the app's own event loop: polling processEvents() in a loop
+        # would keep a core busy and slow the app it measures.
+        samples.append(rss_mb())
         done = context.work.pending_jobs() == 0 and window.album.model.rowCount() == photos
-        if done or now - started > 3600:
-            break
+        if done or time.perf_counter() - started > 3600:
+            loop.quit()
+
+    timer = QTimer()
+    timer.timeout.connect(sample)
+    timer.start(int(SAMPLE_S * 1000))
+    loop.exec()
+    timer.stop()
+    peak = max(samples)
     seconds = time.perf_counter() - started
     indexed = app.library.photo_count()
     context.work.wait()
@@ -96,7 +100,7 @@ def measure(folder: Path, library: Path, photos: int) -> dict[str, float]:
         "seconds": seconds,
         "photos_per_s": indexed / seconds,
         "peak_rss_mb": max(peak, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "rss_at_end_mb": samples[-1] if samples else float("nan"),
+        "rss_at_end_mb": samples[-1],
     }
 
 
