@@ -195,3 +195,17 @@ def test_a_folder_found_empty_keeps_its_photos(app, coco_dir, shared_data, tmp_p
     # Fewer photos, or not all of them gone: removed as usual.
     photos[1].unlink()
     assert pipeline.scan().deleted == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "is_photo"),
+    [
+        ("a.jpg", True), ("IMG_1.JPG", True), ("x.jpeg", True), ("a.b.c.png", True),
+        ("a..jpg", True), (".a.jpg", True), ("é.JPEG", True),
+        (".jpg", False), ("..jpg", False), ("a", False), ("a.", False), ("x.tar.gz", False),
+        ("a.jpg.tmp", False), ("._a.jpg", False), (".~a.jpg", False), (".", False),
+    ],
+)
+def test_photo_names_by_their_extension(name: str, is_photo: bool) -> None:
+    """As os.path.splitext reads a bare name: a leading dot is no extension."""
+    assert is_photo_name(name) is is_photo

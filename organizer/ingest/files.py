@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from organizer.library.paths import NOT_INDEXABLE, indexable
 from organizer.metadata.atomic import is_temp_file
@@ -41,8 +41,10 @@ IGNORED_SUFFIXES = ("_exiftool_tmp", ".tmp", ".part", ".crdownload", "~")
 HASH_CHUNK = 1 << 20
 
 
-@dataclass(frozen=True)
-class FileStat:
+class FileStat(NamedTuple):
+    """A tuple, not a frozen dataclass: a rescan makes one per file, and at a million files
+    the dataclass's __init__ and the garbage collector's passes over them took seconds."""
+
     path: str
     size: int
     mtime_ns: int
@@ -52,7 +54,11 @@ def is_photo_name(name: str) -> bool:
     lowered = name.lower()
     if lowered.startswith(IGNORED_PREFIXES) or lowered.endswith(IGNORED_SUFFIXES):
         return False
-    return os.path.splitext(lowered)[1] in PHOTO_EXTENSIONS
+    # os.path.splitext of a bare name: the last dot, unless only dots come before it.
+    dot = lowered.rfind(".")
+    if dot <= 0 or not lowered[:dot].strip("."):
+        return False
+    return lowered[dot:] in PHOTO_EXTENSIONS
 
 
 def walk_photos(

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -53,8 +54,9 @@ class PhotoRecord:
     orientation: int | None = None
 
 
-@dataclass(frozen=True)
-class KnownFile:
+class KnownFile(NamedTuple):
+    """A photo's row as a rescan compares it (a tuple: a million of them are made at once)."""
+
     id: int
     path: str
     size: int
