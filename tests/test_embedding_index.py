@@ -72,8 +72,9 @@ def test_scores_are_the_float32_product(library) -> None:
                            atol=1e-3)
         # Find similar: the photo itself is left out, the others are all ranked.
         first = int(stored.ids[0])
-        ranked = Ranking(like=(first,)).photo_ids(app.library, app.active_bundle(),
+        found = Ranking(like=(first,)).candidates(app.library, app.active_bundle(),
                                                   app.embeddings)
+        ranked = [candidate.photo_id for candidate in found]
         assert sorted(ranked) == sorted(int(i) for i in stored.ids[1:])
         assert stored.rows([first, 10**9]).tolist() == [0]  # an unknown id is not there
     finally:

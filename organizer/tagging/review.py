@@ -68,12 +68,6 @@ class Ranking:
             return review_queue(library, bundle, index, self.tag, limit or REVIEW_LIMIT)
         return similar_photos(library, index, self.like, limit or REVIEW_LIMIT)
 
-    def photo_ids(
-        self, library: Library, bundle: ModelBundle, index: EmbeddingIndex,
-        limit: int | None = None,
-    ) -> list[int]:
-        return [c.photo_id for c in self.candidates(library, bundle, index, limit)]
-
 
 def duplicate_groups(
     library: Library, bundle: ModelBundle, index: EmbeddingIndex, near: bool = True,
