@@ -32,8 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from organizer.app import open_app  # noqa: E402
 from organizer.tagging.rescore import rescore_library  # noqa: E402
 from organizer_training.backbone import cached_embeddings, load_backbone  # noqa: E402
-from organizer_training.build_default_model import default_data_dir  # noqa: E402
-from organizer_training.datasets import read_labelled_set  # noqa: E402
+from organizer_training.datasets import default_data_dir, read_labelled_set  # noqa: E402
 from organizer_training.head_params import HeadParameters, head_probabilities  # noqa: E402
 from organizer_training.retrain import (  # noqa: E402
     MAX_ANCHOR_PHOTOS,

@@ -55,6 +55,7 @@ from organizer_training.cross_validation import (
 from organizer_training.datasets import (
     MIML_NEAR_DUPLICATES,
     LabelledSet,
+    default_data_dir,
     fold_indices,
     read_labelled_set,
 )
@@ -72,6 +73,7 @@ from organizer_training.thresholds import (
     HELD_OUT_MIN_PRECISION,
     MIN_NEGATIVES,
     MIN_POSITIVES,
+    MIN_PROBABILITY,
     MIN_RECALL,
     TARGET_PRECISION,
     ThresholdChoice,
@@ -84,7 +86,7 @@ from organizer_training.vocabulary import VOCABULARY, class_to_tag_matrix, read_
 from organizer_training.wordnet import DEFAULT_WORDNET_DIR, WordNet
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-BUNDLE_VERSION = "default-4"
+BUNDLE_VERSION = "default-5"
 SEED = 20240601
 FOLDS = 5
 MIN_TRAIN_POSITIVES = 3  # fewer than this and a tag keeps its ImageNet estimate only
@@ -101,7 +103,8 @@ THRESHOLD_RULE = (
     "Precision first (organizer_training/thresholds.py): per tag, the lowest threshold at "
     "which its out-of-fold scores"
     f" over every labelled photo that knows the tag reach precision "
-    f"{TARGET_PRECISION}; a tag is suggested automatically only with >= {MIN_POSITIVES} "
+    f"{TARGET_PRECISION}, and never below the probability {MIN_PROBABILITY} (the model gives "
+    f"the tag at least even odds); a tag is suggested automatically only with >= {MIN_POSITIVES} "
     f"labelled positives and recall >= {MIN_RECALL} there. Other tags have threshold null: "
     "never suggested automatically, kept for the user to assign and for retraining to learn. "
     "Negatives weigh as if a tag were on at most half the photos; a tag needs >= "
@@ -111,11 +114,6 @@ THRESHOLD_RULE = (
     "precision on photos scored by heads fitted without their own set (leave one source out), "
     "and a tag that cannot reach it there is not suggested."
 )
-
-
-def default_data_dir() -> Path:
-    override = os.environ.get("ORGANIZER_SHARED_DATA")
-    return Path(override) if override else REPO_ROOT.parent / "shared" / "data"
 
 
 def base_head(network: Network, class_map: np.ndarray) -> HeadParameters:

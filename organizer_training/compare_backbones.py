@@ -41,7 +41,8 @@ from organizer.tagging.bundle import InputSpec, load_bundle
 from organizer.tagging.evaluation import average_precision
 from organizer.tagging.preprocess import load_model_input
 from organizer_training.backbone import BACKBONES, MEAN, STD, Backbone, load_backbone
-from organizer_training.build_default_model import REPO_ROOT, base_head, default_data_dir
+from organizer_training.build_default_model import REPO_ROOT, base_head
+from organizer_training.datasets import default_data_dir
 from organizer_training.export import export_onnx
 from organizer_training.labelled_embeddings import (
     LabelledEmbeddings,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,15 @@ import numpy as np
 
 # MIML near-duplicate pairs (file stems); each pair must land on one side of a split.
 MIML_NEAR_DUPLICATES = [("37", "41"), ("337", "397"), ("1606", "1704"), ("1648", "1715")]
+
+
+def default_data_dir() -> Path:
+    """The shared data folder (photos/, metadata/, imagenet/): ORGANIZER_SHARED_DATA, or
+    ../shared/data next to the repository."""
+    override = os.environ.get("ORGANIZER_SHARED_DATA")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 
 @dataclass(frozen=True)

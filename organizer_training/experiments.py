@@ -31,8 +31,13 @@ from organizer_training.backbone import (
     load_backbone,
     preprocess,
 )
-from organizer_training.build_default_model import SEED, default_data_dir
-from organizer_training.datasets import MIML_NEAR_DUPLICATES, read_labelled_set, split_indices
+from organizer_training.build_default_model import SEED
+from organizer_training.datasets import (
+    MIML_NEAR_DUPLICATES,
+    default_data_dir,
+    read_labelled_set,
+    split_indices,
+)
 from organizer_training.head import fit_logistic_heads
 from organizer_training.set_labels import label_matrix
 from organizer_training.vocabulary import VOCABULARY

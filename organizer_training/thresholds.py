@@ -10,6 +10,13 @@ on enough evidence (MIN_POSITIVES labelled positives, MIN_NEGATIVES labelled neg
 still finds MIN_RECALL of the positives; otherwise it is not suggested (threshold ``None``): it
 stays in the vocabulary for the user to assign, and retraining can learn it from their
 corrections.
+
+A threshold is never below MIN_PROBABILITY: a tag is shown only where the model gives it at
+least even odds. The labelled photos' negatives are easier than a user's (a flower head learnt
+from one flower set scores parks, leaves and lamps at 0.05-0.5 and the labelled non-flowers
+below 0.05), so the lowest cut that keeps the precision on them reached down to 0.03-0.05 for
+flower, food, forest and cat, and on camera photos no build saw those low-score suggestions were
+mostly wrong (docs/model-experiments.md, default-5).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ TARGET_PRECISION = 0.85
 MIN_RECALL = 0.2
 MIN_POSITIVES = 5
 MIN_NEGATIVES = 100
+MIN_PROBABILITY = 0.5
 
 
 @dataclass(frozen=True)
@@ -46,11 +54,11 @@ def negative_weight(truth: np.ndarray) -> float:
 def precision_threshold(
     scores: np.ndarray, truth: np.ndarray, target: float = TARGET_PRECISION,
     min_recall: float = MIN_RECALL, min_positives: int = MIN_POSITIVES,
-    min_negatives: int = MIN_NEGATIVES,
+    min_negatives: int = MIN_NEGATIVES, min_probability: float = MIN_PROBABILITY,
 ) -> ThresholdChoice:
     """The lowest cut between distinct scores whose precision (negatives weighted, see the
     module) is at least ``target``, midway between the last score kept and the next lower
-    one."""
+    one, and never below ``min_probability``."""
     truth = np.asarray(truth, dtype=bool)
     positives, negatives = int(truth.sum()), int((~truth).sum())
     if positives < min_positives:
@@ -65,14 +73,17 @@ def precision_threshold(
     fp = np.cumsum(~hits) * negative_weight(truth)
     precision = tp / (tp + fp)
     cut_after = np.r_[sorted_scores[1:] != sorted_scores[:-1], True]
-    good = np.flatnonzero(cut_after & (precision >= target) & hits)
+    reaches = cut_after & (precision >= target) & hits
+    good = np.flatnonzero(reaches & (sorted_scores >= min_probability))
     if len(good) == 0:
+        where = (f"at a probability of {min_probability:.2f} or more" if reaches.any()
+                 else "at any threshold")
         return ThresholdChoice(None, None, None, positives,
-                               f"precision {target:.2f} is not reached at any threshold")
+                               f"precision {target:.2f} is not reached {where}")
     k = int(good[-1])
     recall = float(tp[k] / positives)
     lower = float(sorted_scores[k + 1]) if k + 1 < len(sorted_scores) else 0.0
-    threshold = float((sorted_scores[k] + lower) / 2)
+    threshold = max(float((sorted_scores[k] + lower) / 2), min_probability)
     if recall < min_recall:
         return ThresholdChoice(None, float(precision[k]), recall, positives,
                                f"recall {recall:.2f} at precision {target:.2f} "

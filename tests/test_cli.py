@@ -122,7 +122,8 @@ def test_demo_tags_the_bundled_samples(tmp_path) -> None:
     lines = [line for line in result.stdout.splitlines() if line.startswith("0000")]
     assert len(lines) == 8
     # Sanity of the shipped model on unambiguous samples (a broken export fails here).
-    assert "dog" in next(line for line in lines if line.startswith("000000000309"))
+    assert "cat" in next(line for line in lines if line.startswith("000000000599"))
+    assert "teddy bear" in next(line for line in lines if line.startswith("000000000309"))
     assert "banana" in next(line for line in lines if line.startswith("000000006012"))
 
 

@@ -34,6 +34,19 @@ def photos(shared_data: Path):
     return x, daisy[:, None], known[:, None]
 
 
+@pytest.fixture(scope="module")
+def daisy_oof(photos):
+    """Two-fold out-of-fold daisy scores of the flowers, as the build chooses thresholds on,
+    and their truth."""
+    x, daisy, known = photos
+    fold = np.arange(len(x)) % 2
+    oof = np.zeros(len(x))
+    for k in (0, 1):
+        oof[fold == k] = _scores(x, _fit(x, daisy, known, fold != k))[fold == k]
+    rows = known[:, 0] > 0
+    return oof[rows], daisy[rows, 0] > 0
+
+
 def _fit(x, labels, known, rows):
     return fit_logistic_heads(x[rows], np.zeros((rows.sum(), 1)), labels[rows], known[rows],
                               np.zeros(1), 0.1, max_iter=100)
@@ -70,17 +83,10 @@ def test_a_head_learnt_from_a_partly_labelled_set_finds_daisies_it_did_not_see(p
     assert average_precision(scores, truth) >= max(0.6, 2 * truth.mean())
 
 
-def test_threshold_is_the_lowest_cut_that_keeps_the_precision(photos) -> None:
-    x, daisy, known = photos
-    # Two-fold out-of-fold scores of the flowers, as the build chooses thresholds on.
-    fold = np.arange(len(x)) % 2
-    oof = np.zeros(len(x))
-    for k in (0, 1):
-        oof[fold == k] = _scores(x, _fit(x, daisy, known, fold != k))[fold == k]
-    rows = known[:, 0] > 0
-    scores, truth = oof[rows], daisy[rows, 0] > 0
+def test_threshold_is_the_lowest_cut_that_keeps_the_precision(daisy_oof) -> None:
+    scores, truth = daisy_oof
     choice = precision_threshold(scores, truth, target=0.85, min_recall=0.2, min_positives=5,
-                                 min_negatives=50)
+                                 min_negatives=50, min_probability=0.0)
     assert choice.suggested and choice.positives == truth.sum()
     shown = scores >= choice.threshold
     precision, recall = truth[shown].mean(), truth[shown].sum() / truth.sum()
@@ -92,6 +98,36 @@ def test_threshold_is_the_lowest_cut_that_keeps_the_precision(photos) -> None:
     for lower in missed:
         kept = scores >= lower
         assert truth[kept].mean() < 0.85, f"threshold {lower} finds more at precision 0.85"
+
+
+def test_no_tag_is_shown_below_even_odds(daisy_oof) -> None:
+    """On the daisies' out-of-fold scores, the precision-first cut with no floor lies below
+    0.5; the shipped rule keeps the cut at 0.5, shows exactly the photos scored 0.5 or more,
+    and reports their precision and recall."""
+    scores, truth = daisy_oof
+    unfloored = precision_threshold(scores, truth, min_negatives=50, min_probability=0.0)
+    choice = precision_threshold(scores, truth, min_negatives=50)
+    assert unfloored.suggested and choice.suggested
+    assert choice.threshold >= 0.5 and choice.threshold >= unfloored.threshold
+    shown = scores >= choice.threshold
+    assert choice.recall == pytest.approx(truth[shown].sum() / truth.sum())
+    assert choice.precision == pytest.approx(truth[shown].mean())
+    assert choice.precision >= 0.85
+
+
+def test_a_tag_whose_positives_the_model_doubts_is_not_suggested() -> None:
+    """Positives at 0.1-0.4, negatives below 0.05: precision 1 at a cut of 0.07, but the model
+    gives every positive less than even odds, so the tag is not suggested."""
+    rng = np.random.default_rng(11)
+    truth = np.r_[np.ones(50, dtype=bool), np.zeros(300, dtype=bool)]
+    scores = np.where(truth, 0.1 + 0.3 * rng.random(350), 0.05 * rng.random(350))
+    assert precision_threshold(scores, truth, min_probability=0.0).threshold < 0.1
+    choice = precision_threshold(scores, truth)
+    assert not choice.suggested and "probability of 0.50 or more" in choice.reason
+    # Half the positives at even odds or more: suggested there, with the recall that costs.
+    scores[:25] += 0.5
+    choice = precision_threshold(scores, truth)
+    assert 0.5 <= choice.threshold <= 0.6 and choice.recall == pytest.approx(0.5)
 
 
 def test_tags_without_evidence_or_precision_are_not_suggested() -> None:
