@@ -45,6 +45,11 @@ from organizer_training.retrain_results import (
 
 CORRECTION_WEIGHT = 1.0
 ITERATIONS_PER_EPOCH = 8
+# Unlike the shipped model's (organizer_training/thresholds.py: never below 0.5), a retrained
+# tag's threshold may go low: it is chosen on the user's own library, to keep the old model's
+# decisions on every photo nobody corrected, not on labelled sets whose negatives are easier than
+# a user's. With 0.5 as the lower end, 3 rejected photos cost snow 48 points of recall on its
+# untouched positives instead of 4 (measure_rejections, docs/model-experiments.md, default-5).
 THRESHOLD_RANGE = (0.05, 0.95)
 
 

@@ -85,8 +85,10 @@ def precision_threshold(
     lower = float(sorted_scores[k + 1]) if k + 1 < len(sorted_scores) else 0.0
     threshold = max(float((sorted_scores[k] + lower) / 2), min_probability)
     if recall < min_recall:
+        floored = f" and probability {min_probability:.2f} or more" if good[-1] < \
+            np.flatnonzero(reaches)[-1] else ""
         return ThresholdChoice(None, float(precision[k]), recall, positives,
-                               f"recall {recall:.2f} at precision {target:.2f} "
+                               f"recall {recall:.2f} at precision {target:.2f}{floored} "
                                f"(below {min_recall:.2f})")
     return ThresholdChoice(threshold, float(precision[k]), recall, positives,
                            f"precision {precision[k]:.2f}, recall {recall:.2f}")

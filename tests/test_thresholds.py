@@ -108,6 +108,7 @@ def test_no_tag_is_shown_below_even_odds(daisy_oof) -> None:
     unfloored = precision_threshold(scores, truth, min_negatives=50, min_probability=0.0)
     choice = precision_threshold(scores, truth, min_negatives=50)
     assert unfloored.suggested and choice.suggested
+    assert unfloored.threshold < 0.5  # the floor is what this test exercises
     assert choice.threshold >= 0.5 and choice.threshold >= unfloored.threshold
     shown = scores >= choice.threshold
     assert choice.recall == pytest.approx(truth[shown].sum() / truth.sum())
@@ -128,6 +129,40 @@ def test_a_tag_whose_positives_the_model_doubts_is_not_suggested() -> None:
     scores[:25] += 0.5
     choice = precision_threshold(scores, truth)
     assert 0.5 <= choice.threshold <= 0.6 and choice.recall == pytest.approx(0.5)
+
+
+def test_the_cut_stops_at_even_odds_and_a_tie_there_counts() -> None:
+    """The midpoint below the lowest positive kept is clamped to 0.5; a positive scored exactly
+    0.5 is shown; a floor that leaves too little recall says so."""
+    truth = np.r_[np.ones(10, dtype=bool), np.zeros(200, dtype=bool)]
+    scores = np.r_[np.linspace(0.9, 0.52, 10), np.full(200, 0.2)]
+    choice = precision_threshold(scores, truth)
+    assert choice.threshold == 0.5 and choice.recall == 1.0
+    scores[9] = 0.5
+    tied = precision_threshold(scores, truth)
+    assert tied.threshold == 0.5 and tied.recall == 1.0
+    assert (scores >= tied.threshold)[:10].all()
+    # Only one positive at even odds or more, the others below: not suggested, and the reason
+    # names the floor (below it, every positive would be found at full precision).
+    scores[1:10] = 0.45
+    doubted = precision_threshold(scores, truth)
+    assert not doubted.suggested
+    assert "probability 0.50 or more" in doubted.reason and doubted.recall == 0.1
+
+
+def test_sources_left_out_get_the_same_floor() -> None:
+    from organizer_training.thresholds import on_unseen_sources
+
+    truth = np.r_[np.ones(60, dtype=bool), np.zeros(340, dtype=bool)]
+    within = np.where(truth, 0.9, 0.1)
+    choice = precision_threshold(within, truth)
+    everywhere = np.ones(400, dtype=bool)
+    # On the left-out sources the positives separate perfectly, but only at 0.2-0.4.
+    rng = np.random.default_rng(2)
+    unseen = np.where(truth, 0.2 + 0.2 * rng.random(400), 0.1 * rng.random(400))
+    assert precision_threshold(unseen, truth, min_probability=0.0).suggested
+    hidden = on_unseen_sources(choice, unseen, truth, everywhere)
+    assert not hidden.suggested and "probability of 0.50 or more" in hidden.reason
 
 
 def test_tags_without_evidence_or_precision_are_not_suggested() -> None:
