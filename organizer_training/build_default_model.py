@@ -86,7 +86,7 @@ from organizer_training.vocabulary import VOCABULARY, class_to_tag_matrix, read_
 from organizer_training.wordnet import DEFAULT_WORDNET_DIR, WordNet
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-BUNDLE_VERSION = "default-5"
+BUNDLE_VERSION = "default-6"
 SEED = 20240601
 FOLDS = 5
 MIN_TRAIN_POSITIVES = 3  # fewer than this and a tag keeps its ImageNet estimate only

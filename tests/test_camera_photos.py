@@ -26,7 +26,7 @@ def test_the_shipped_model_on_the_judged_camera_photos(shared_data: Path) -> Non
     shown = shown_tags(default_bundle_dir(), metadata, list(judged))
     result = judge(shown, judged)
     assert result.photos == len(judged) == 83
-    # What the shipped model does (docs/model-experiments.md, default-5): most shown content
+    # What the shipped model does (docs/model-experiments.md, default-6): most shown content
     # tags right, on most photos. default-4 scored 0.54 here.
     assert result.precision >= 0.7, result.summary()
     assert result.with_content_tag >= 0.6 * result.photos, result.summary()

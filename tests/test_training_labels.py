@@ -151,6 +151,29 @@ def test_landscapes_are_negatives_only_where_imagenet_sees_no_trace(shared_data:
     assert not matrix.labels[:, boat].any()
 
 
+def test_overlapping_classes_of_a_single_label_set_are_not_negatives(shared_data: Path) -> None:
+    """Intel's glaciers stand among mountains and its streets among buildings: those photos say
+    nothing about mountain or building, while its forests and seas stay negatives for both."""
+    intel = read_labelled_set(shared_data / "photos" / "intel-scenes")
+    matrix = label_matrix(intel, LOOKUP, TAG_INDEX,
+                          assumed_absent([intel], TAG_INDEX)["intel-scenes"])
+    def photos_of(label: str) -> np.ndarray:
+        return np.array([label in labels for labels in intel.labels])
+
+    mountain, building = TAG_INDEX["mountain"], TAG_INDEX["building"]
+    for label, tag, unknown in (("glacier", mountain, True), ("street", building, True),
+                                ("forest", mountain, False), ("sea", building, False)):
+        rows = photos_of(label)
+        assert rows.sum() > 100
+        assert (matrix.known[rows, tag] == 0).all() == unknown, (label, tag)
+        assert not matrix.labels[rows, tag].any()
+    # The class's own photos are still positives, known.
+    rows = photos_of("mountain")
+    assert matrix.known[rows, mountain].all() and matrix.labels[rows, mountain].all()
+    # Its mountains stay negatives for snow: they are what keeps snow off waves and dunes.
+    assert matrix.known[rows, TAG_INDEX["snow"]].all()
+
+
 def test_assumed_absent_names_real_tags() -> None:
     with pytest.raises(ValueError, match="not in the vocabulary"):
         assumed_absent([LabelledSet("miml-scene-dev", [], [])], {"person": 0})
