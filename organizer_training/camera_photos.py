@@ -73,15 +73,13 @@ def read_judged() -> dict[str, list[str]]:
 
 def shown_tags(bundle_dir: Path, metadata_dir: Path, photos: list[str]) -> dict[str, set[str]]:
     """The tags the bundle suggests on each photo, as every suggestion path decides them."""
-    bundle = load_bundle(bundle_dir)
-    engine = TaggingEngine(bundle, use_gpu=False)
+    engine = TaggingEngine(load_bundle(bundle_dir), use_gpu=False)
     shown = {}
     results = engine.tag_files(metadata_dir / photo for photo in photos)
     for photo, result in zip(photos, results, strict=True):
         if result.error is not None:
             raise RuntimeError(f"{photo}: {result.error}")
-        mask = bundle.suggested(result.probabilities[None])[0]
-        shown[photo] = {name for name, on in zip(bundle.tag_names, mask, strict=True) if on}
+        shown[photo] = {name for name, _ in result.suggestions()}
     return shown
 
 

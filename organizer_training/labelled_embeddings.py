@@ -13,13 +13,14 @@ import numpy as np
 
 from organizer.tagging.bundle import ModelBundle
 from organizer.tagging.engine import TaggingEngine
+from organizer_training.datasets import default_data_dir
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     """--photos (the labelled sets) and --cache (their embeddings), for the measurements."""
-    parser.add_argument("--photos", type=Path, default=REPO.parent / "shared" / "data" / "photos")
+    parser.add_argument("--photos", type=Path, default=default_data_dir() / "photos")
     parser.add_argument("--cache", type=Path, default=REPO / ".cache" / "labelled-embeddings.npz")
 
 
